@@ -1,0 +1,3 @@
+"""servgap: service-quality gap analysis with SERVQUAL."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The Typer command-line interface: parse options, call the core, pick a renderer."""

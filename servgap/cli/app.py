@@ -1,0 +1,43 @@
+"""The `servgap` command: one Typer app, one module per command."""
+
+from __future__ import annotations
+
+import typer
+
+from servgap import __version__
+from servgap.cli.check import check
+from servgap.cli.library import init, rules, schema, templates
+
+app = typer.Typer(
+    name="servgap",
+    help="Service-quality gap analysis with SERVQUAL. Gap = P − E: negative means a shortfall.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"servgap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Service-quality gap analysis with SERVQUAL."""
+
+
+app.command("check")(check)
+app.command("rules")(rules)
+app.command("schema")(schema)
+app.command("templates")(templates)
+app.command("init")(init)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

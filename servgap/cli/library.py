@@ -1,0 +1,104 @@
+"""`servgap rules`, `servgap schema`, `servgap templates` and `servgap init`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from servgap.cli.common import emit, err, handle_errors, write_atomically
+from servgap.core.errors import ExitCode, UserError
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@handle_errors
+def rules(
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+) -> None:
+    """List every rule code servgap checks, with what it finds and how to fix it."""
+    from servgap.core.rules import all_rules
+
+    catalogue = all_rules()
+    if output_format is ListFormat.json:
+        payload = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
+             "explanation": r.explanation}
+            for r in catalogue
+        ]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    for rule in catalogue:
+        sys.stdout.write(f"{rule.code} {rule.name} ({rule.severity.value})\n    {rule.summary}\n"
+                         f"    Fix: {rule.explanation}\n")
+
+
+@handle_errors
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.",
+                                                show_default=False)] = None,
+) -> None:
+    """Print the JSON Schema of the config format (for editors and other validators)."""
+    from servgap.core.schema import config_schema_text
+
+    emit(config_schema_text(), output)
+
+
+@handle_errors
+def templates(
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+) -> None:
+    """List the bundled instrument configs that `servgap init --template` can start from."""
+    from servgap.core.library import templates as bundled
+
+    found = bundled()
+    if output_format is ListFormat.json:
+        payload = [
+            {"name": t.name, "title": t.title, "dimensions": t.dimensions, "items": t.items,
+             "facets": list(t.facets), "scale": list(t.scale)}
+            for t in found
+        ]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    width = max(len(t.name) for t in found)
+    for t in found:
+        sys.stdout.write(f"{t.name:<{width}}  {t.title} — {t.dimensions} dimensions, {t.items} items, "
+                         f"{t.scale[0]}–{t.scale[1]} scale, {'/'.join(t.facets)}\n")
+
+
+@handle_errors
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the new config (e.g. my-study.yaml).",
+                                         show_default=False)],
+    template: Annotated[str, typer.Option("--template", "-t", help="Bundled config to start from "
+                                          "(see `servgap templates`).")] = "servqual",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starter config (and the JSON Schema beside it, for editor completion)."""
+    from servgap.core.library import SCHEMA_FILENAME, schema_path
+    from servgap.core.library import template as find_template
+    from servgap.core.library import templates as bundled
+
+    chosen = find_template(template)
+    if chosen is None:
+        names = ", ".join(t.name for t in bundled())
+        raise UserError(f"--template {template}: no such bundled config; choose one of: {names}", ExitCode.USAGE)
+    if path.suffix not in (".yaml", ".yml"):
+        raise UserError(f"{path}: name the config with a .yaml ending so that `servgap check` finds it",
+                        ExitCode.USAGE)
+    if path.exists() and not force:
+        raise UserError(f"{path} already exists; choose another name or add --force to overwrite it",
+                        ExitCode.USAGE)
+    write_atomically(path, chosen.path.read_text(encoding="utf-8"))
+    schema_beside = path.resolve().parent / SCHEMA_FILENAME
+    if not schema_beside.exists():
+        shutil.copyfile(schema_path(), schema_beside)
+    err(f"wrote {path} (from the '{chosen.name}' template); edit it, then run: servgap check {path}")

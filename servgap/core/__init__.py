@@ -1,0 +1,1 @@
+"""The pure core of servgap: no terminal, CLI or spreadsheet libraries are imported here."""

@@ -1,0 +1,266 @@
+"""The instrument config: pydantic models of the YAML format (format_version 1).
+
+The models are strict (a string is not silently turned into a number) and forbid unknown keys,
+so that a typo in a config is an error, never a silently ignored setting. Semantic rules that
+span several parts of a config (unique ids, weights totalling 100, references) live in
+:mod:`servgap.core.checker`, where each has its own rule code and position.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, field_validator
+
+FORMAT_VERSION = 1
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64),
+]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+#: A text in several languages, e.g. ``{en: Tangibles, zh: 有形性}``.
+LocalText = dict[LanguageCode, str]
+#: A data column named by its exact header text or by its 1-based position.
+ColumnRef = Annotated[int, Field(ge=1)] | Annotated[str, StringConstraints(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Facet(StrEnum):
+    """The ratings a respondent gives per item."""
+
+    EXPECTATION = "expectation"
+    PERCEPTION = "perception"
+    ADEQUATE = "adequate"
+    DESIRED = "desired"
+
+
+FacetValue = Annotated[Facet, Strict(False)]
+
+
+class Scale(_Strict):
+    """The response scale: whole points from ``min`` to ``max``, some of them labelled."""
+
+    min: int = Field(description="Lowest scale point (e.g. 1).")
+    max: int = Field(description="Highest scale point (e.g. 7).")
+    labels: dict[int, LocalText] = Field(
+        default_factory=dict, description="Labels of scale points, e.g. {1: {en: Strongly disagree}}."
+    )
+
+
+class Instrument(_Strict):
+    """What the questionnaire is and how it is answered."""
+
+    id: Identifier = Field(description="Short identifier, e.g. servqual.")
+    name: LocalText = Field(description="Name per language.")
+    description: LocalText | None = Field(default=None, description="What the instrument measures.")
+    source: str | None = Field(default=None, description="Where the instrument comes from (citation, licence).")
+    languages: list[LanguageCode] = Field(
+        default_factory=lambda: ["en"], min_length=1,
+        description="Languages every text must be given in; the first is the default report language.",
+    )
+    scale: Scale
+    facets: list[FacetValue] = Field(
+        default_factory=lambda: [Facet.EXPECTATION, Facet.PERCEPTION], min_length=1,
+        description="Ratings per item: [expectation, perception] (SERVQUAL), "
+        "[adequate, desired, perception] (zone of tolerance) or [perception] (SERVPERF).",
+    )
+
+    @field_validator("facets")
+    @classmethod
+    def _facets_make_sense(cls, facets: list[Facet]) -> list[Facet]:
+        if len(set(facets)) != len(facets):
+            raise ValueError("each facet may be listed once")
+        if Facet.PERCEPTION not in facets:
+            raise ValueError("facets must include perception")
+        if (Facet.ADEQUATE in facets) != (Facet.DESIRED in facets):
+            raise ValueError("the zone of tolerance needs both adequate and desired")
+        return facets
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_unique(cls, languages: list[str]) -> list[str]:
+        if len(set(languages)) != len(languages):
+            raise ValueError("each language may be listed once")
+        return languages
+
+
+class Item(_Strict):
+    """One questionnaire item (asked once per facet)."""
+
+    id: Identifier = Field(description="Item id, unique across the file; names data columns (E_{item}).")
+    text: LocalText = Field(description="Item wording per language.")
+    reverse: bool = Field(default=False, description="True for a negatively worded item (recoded L + U − x).")
+    actions: list[LocalText] = Field(default_factory=list, description="Improvement actions for this item.")
+
+
+class Dimension(_Strict):
+    """A quality dimension and its items."""
+
+    id: Identifier = Field(description="Dimension id, unique across the file.")
+    name: LocalText
+    description: LocalText | None = None
+    items: list[Item] = Field(description="The dimension's items (at least one; three or more advised).")
+    actions: list[LocalText] = Field(default_factory=list, description="Improvement actions for the dimension.")
+
+
+class Importance(_Strict):
+    """How dimensions are weighted in the weighted score and the checklist priority."""
+
+    weights: dict[Identifier, float] | None = Field(
+        default=None, description="Fixed weights per dimension id, in points totalling 100."
+    )
+    use_points_columns: bool = Field(
+        default=True,
+        description="Use per-respondent 100-point allocations (W_{dimension} columns) when the data has them.",
+    )
+    points_tolerance: float = Field(
+        default=2.0, ge=0,
+        description="A respondent's points may differ from 100 by this much and are still used (renormalised).",
+    )
+
+
+class Patterns(_Strict):
+    """Default data column names; ``{item}`` and ``{dimension}`` are replaced by ids."""
+
+    expectation: str = "E_{item}"
+    perception: str = "P_{item}"
+    adequate: str = "MIN_{item}"
+    desired: str = "DES_{item}"
+    importance: str = "W_{dimension}"
+
+    @field_validator("expectation", "perception", "adequate", "desired")
+    @classmethod
+    def _has_item_placeholder(cls, pattern: str) -> str:
+        if "{item}" not in pattern:
+            raise ValueError("an item column pattern must contain {item}, e.g. E_{item}")
+        return pattern
+
+    @field_validator("importance")
+    @classmethod
+    def _has_dimension_placeholder(cls, pattern: str) -> str:
+        if "{dimension}" not in pattern:
+            raise ValueError("the importance column pattern must contain {dimension}, e.g. W_{dimension}")
+        return pattern
+
+    def for_facet(self, facet: Facet) -> str:
+        return str(getattr(self, facet.value))
+
+
+class ItemColumns(_Strict):
+    """Per-item column overrides, by exact header text or 1-based position."""
+
+    expectation: ColumnRef | None = None
+    perception: ColumnRef | None = None
+    adequate: ColumnRef | None = None
+    desired: ColumnRef | None = None
+
+    def for_facet(self, facet: Facet) -> int | str | None:
+        value: int | str | None = getattr(self, facet.value)
+        return value
+
+
+class DataMapping(_Strict):
+    """How a survey export's columns map onto the instrument."""
+
+    respondent_id: ColumnRef | None = Field(
+        default="respondent_id",
+        description="Column holding the respondent id (null: rows are numbered instead).",
+    )
+    patterns: Patterns = Field(default_factory=Patterns)
+    segments: list[ColumnRef] = Field(default_factory=list, description="Columns to break results down by.")
+    missing_codes: list[str | int | float] = Field(
+        default_factory=list, description="Values meaning 'no answer', e.g. [NA, 99, 不适用]. Blank is always missing."
+    )
+    columns: dict[Identifier, ItemColumns] = Field(
+        default_factory=dict, description="Per-item overrides: item id → {expectation, perception, …}."
+    )
+    importance_columns: dict[Identifier, ColumnRef] = Field(
+        default_factory=dict, description="Per-dimension overrides of the importance-points column."
+    )
+
+
+class Test(StrEnum):
+    TTEST = "ttest"
+    WILCOXON = "wilcoxon"
+    BOTH = "both"
+
+
+class Correction(StrEnum):
+    HOLM = "holm"
+    FDR_BH = "fdr_bh"
+    NONE = "none"
+
+
+class PriorityMethod(StrEnum):
+    IMPORTANCE_GAP = "importance_gap"
+    GAP = "gap"
+    ZONE_FIRST = "zone_first"
+
+
+class Analysis(_Strict):
+    """Statistical options."""
+
+    confidence: float = Field(default=0.95, gt=0.5, lt=1, description="Confidence level of intervals.")
+    test: Annotated[Test, Strict(False)] = Field(
+        default=Test.TTEST, description="Significance test of gaps: ttest, wilcoxon or both."
+    )
+    correction: Annotated[Correction, Strict(False)] = Field(
+        default=Correction.HOLM, description="Multiple-comparison correction: holm, fdr_bh or none."
+    )
+    priority: Annotated[PriorityMethod, Strict(False)] = Field(
+        default=PriorityMethod.IMPORTANCE_GAP, description="Checklist priority method."
+    )
+    min_item_ratio: float = Field(
+        default=0.5, gt=0, le=1,
+        description="Share of a dimension's items a respondent must answer (E and P) to get a dimension score.",
+    )
+    min_segment_n: int = Field(default=30, ge=1, description="Segments smaller than this are flagged.")
+
+
+class Management(_Strict):
+    """Management-gap inputs held in the config (data files come on the command line)."""
+
+    checklists: dict[int, list[LocalText]] = Field(
+        default_factory=dict,
+        description="Checklist questions per management gap 1–4 (诊断, 处方, 药房, 疗效).",
+    )
+    standards: dict[Identifier, float] = Field(
+        default_factory=dict, description="Documented service standard per item id, on the item scale (gap 2)."
+    )
+    promises: dict[Identifier, float] = Field(
+        default_factory=dict, description="Promised level per item id, on the item scale (gap 4)."
+    )
+
+
+class InstrumentConfig(_Strict):
+    """A servgap instrument config."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, title="servgap instrument config"
+    )
+
+    format_version: Literal[1] = Field(description="Version of the config format; this is version 1.")
+    instrument: Instrument
+    dimensions: list[Dimension] = Field(min_length=1)
+    importance: Importance = Field(default_factory=Importance)
+    data: DataMapping = Field(default_factory=DataMapping)
+    analysis: Analysis = Field(default_factory=Analysis)
+    management: Management = Field(default_factory=Management)
+
+    def items(self) -> list[tuple[Dimension, Item]]:
+        """Every (dimension, item) pair in config order."""
+        return [(dimension, item) for dimension in self.dimensions for item in dimension.items]
+
+    def text(self, localised: LocalText | None, language: str | None = None) -> str:
+        """Pick ``language`` from a localised text, falling back to the instrument's first language."""
+        if not localised:
+            return ""
+        for candidate in (language, *self.instrument.languages):
+            if candidate and localised.get(candidate):
+                return localised[candidate]
+        return next(iter(localised.values()))

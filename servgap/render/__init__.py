@@ -1,0 +1,1 @@
+"""Renderers: turn result objects into text, JSON, CSV, Markdown, SARIF and annotations."""

@@ -1,0 +1,124 @@
+"""Render check findings as text, JSON, GitHub workflow annotations or SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from servgap import __version__
+from servgap.core.findings import CheckSummary, Finding, Rule, Severity
+
+
+def _summary_dict(summary: CheckSummary) -> dict[str, int]:
+    return {
+        "files": summary.files,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "unreadable": summary.unreadable,
+    }
+
+
+def render_text(findings: list[Finding], summary: CheckSummary) -> str:
+    """One line per finding, ``file:line:col: severity code message``, as compilers print."""
+    lines = [f"{f.file}:{f.line}:{f.column}: {f.level.value} {f.code} [{f.rule.name}] {f.message}" for f in findings]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_json(findings: list[Finding], summary: CheckSummary) -> str:
+    """``{"findings": [...], "summary": {...}}``; documented in docs/check-output.md."""
+    payload = {
+        "findings": [
+            {
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "code": f.code,
+                "rule": f.rule.name,
+                "severity": f.level.value,
+                "message": f.message,
+            }
+            for f in findings
+        ],
+        "summary": _summary_dict(summary),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(findings: list[Finding], summary: CheckSummary) -> str:
+    """GitHub Actions workflow commands: ``::error file=…,line=…,col=…,title=…::message``."""
+    lines = []
+    for f in findings:
+        command = "error" if f.level is Severity.ERROR else "warning"
+        properties = ",".join(
+            f"{key}={_escape_property(str(value))}"
+            for key, value in (("file", f.file), ("line", f.line), ("col", f.column),
+                               ("title", f"{f.code} {f.rule.name}"))
+        )
+        lines.append(f"::{command} {properties}::{_escape_data(f.message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_sarif(findings: list[Finding], summary: CheckSummary, rules: tuple[Rule, ...] = ()) -> str:
+    """A SARIF 2.1.0 log with one run, the full rule catalogue and one result per finding."""
+    from servgap.core.rules import all_rules
+
+    catalogue = rules or all_rules()
+    index = {rule.code: position for position, rule in enumerate(catalogue)}
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "servgap",
+                        "version": __version__,
+                        "rules": [
+                            {
+                                "id": rule.code,
+                                "name": rule.name,
+                                "shortDescription": {"text": rule.summary},
+                                "fullDescription": {"text": rule.explanation},
+                                "defaultConfiguration": {"level": rule.severity.value},
+                            }
+                            for rule in catalogue
+                        ],
+                    }
+                },
+                "results": [
+                    {
+                        "ruleId": f.code,
+                        "ruleIndex": index[f.code],
+                        "level": f.level.value,
+                        "message": {"text": f.message},
+                        "locations": [
+                            {
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": f.file.replace("\\", "/")},
+                                    "region": {"startLine": f.line, "startColumn": f.column},
+                                }
+                            }
+                        ],
+                    }
+                    for f in findings
+                ],
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS: dict[str, Callable[[list[Finding], CheckSummary], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+    "sarif": render_sarif,
+}

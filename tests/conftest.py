@@ -1,0 +1,41 @@
+"""Shared test helpers: run the CLI like a shell line, and the paths of bundled files."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from servgap.cli.app import app
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGS = ROOT / "configs"
+EXAMPLES = ROOT / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+os.environ.setdefault("TERMINAL_WIDTH", "100")
+os.environ.setdefault("_TYPER_FORCE_DISABLE_TERMINAL", "1")
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_line(line: str | list[str]) -> Run:
+    """Run ``servgap ...`` in-process, e.g. ``run_line("check configs/")``."""
+    args = shlex.split(line) if isinstance(line, str) else line
+    runner = CliRunner()
+    result = runner.invoke(app, args, catch_exceptions=False)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def cli():
+    return run_line

@@ -98,3 +98,11 @@ def test_folder_of_a_thousand_configs(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert payload["summary"] == {"files": 1000, "errors": 1, "warnings": 0, "unreadable": 0}
     assert payload["findings"][0]["file"].endswith("c0500.yaml")
+
+
+def test_tab_indentation_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "tabs.yaml"
+    path.write_text("format_version: 1\ninstrument:\n\tid: x\n")
+    (finding,) = load_config(path).findings
+    assert (finding.code, finding.line, finding.column) == ("SG010", 3, 1)
+    assert "tab" in finding.message

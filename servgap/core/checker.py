@@ -156,6 +156,10 @@ def _friendly(detail: Any) -> str:
         message = "an id starts with a letter and uses only letters, digits, '_' and '-'"
     elif detail["type"] == "string_pattern_mismatch":
         message = "a language code is two or three lower-case letters, e.g. en or zh"
+    if detail["type"] in ("model_type", "dict_type"):
+        message = "expected a mapping of keys to values here (lines like 'id: …' under it)"
+    elif detail["type"] == "list_type":
+        message = "expected a list here (one entry per line, each starting with '- ')"
     return message[0].lower() + message[1:] if message else message
 
 

@@ -148,6 +148,13 @@ def _line_col_of_offset(raw: bytes, offset: int) -> Position:
     return Position(line, column)
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
+
+
 def read_yaml(path: Path, display: str | None = None) -> LoadedYaml:
     """Read ``path`` as a YAML document, never raising for bad content.
 
@@ -203,6 +210,8 @@ def read_yaml(path: Path, display: str | None = None) -> LoadedYaml:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or "invalid YAML"
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            problem = "a tab character cannot indent YAML; indent with spaces"
         context = f" ({error.context})" if error.context else ""
         return fail(rules.YAML_SYNTAX, _position(mark), f"{problem}{context}")
     except yaml.YAMLError as error:

@@ -1,0 +1,544 @@
+"""Read a survey export and map it onto an instrument: the `Responses` the gap engine works on.
+
+Reading never raises for bad content. It returns a :class:`ReadOutcome` with the responses (or
+None) and every data issue found, each naming the spreadsheet row (header = row 1) and the column
+(1-based position and header), so that `analyze` can refuse with a complete list and
+`check --data` can report the same issues as findings.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from servgap.core import data_rules
+from servgap.core.checker import ConfigLoad
+from servgap.core.config import Facet, InstrumentConfig
+from servgap.core.encoding import DecodeError, decode
+from servgap.core.findings import Finding, Rule, Severity
+from servgap.core.stats import FloatArray
+
+#: How many invalid cells a refusal lists before summarising the rest.
+MAX_LISTED_CELLS = 50
+
+FACET_CODES = {
+    "e": Facet.EXPECTATION, "expectation": Facet.EXPECTATION,
+    "p": Facet.PERCEPTION, "perception": Facet.PERCEPTION,
+    "min": Facet.ADEQUATE, "adequate": Facet.ADEQUATE, "minimum": Facet.ADEQUATE,
+    "des": Facet.DESIRED, "desired": Facet.DESIRED,
+}
+IMPORTANCE_CODES = {"w", "importance", "points", "weight"}
+
+
+class InvalidPolicy(StrEnum):
+    """What to do with invalid cells (docs/METHOD.md A5)."""
+
+    refuse = "refuse"
+    missing = "missing"
+
+
+class Layout(StrEnum):
+    auto = "auto"
+    wide = "wide"
+    long = "long"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a data file; every field may be left to detection."""
+
+    delimiter: str | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    invalid: InvalidPolicy = InvalidPolicy.refuse
+    layout: Layout = Layout.auto
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """A problem in a data file: rule, spreadsheet row (1 = header), column position and header."""
+
+    rule: Rule
+    row: int
+    column: int
+    header: str
+    message: str
+    value: str | None = None
+
+    def to_finding(self, file: str) -> Finding:
+        severity = Severity.WARNING if self.rule is data_rules.INVALID_AS_MISSING else None
+        return Finding(file, self.row, self.column, self.rule, self.message, severity)
+
+    def describe(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        column = f", column {self.column} '{_short(self.header)}'" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+@dataclass
+class Responses:
+    """Survey answers mapped onto an instrument, in config item order, reverse items recoded.
+
+    ``facets[facet]`` is a respondents × items float array (NaN = missing); ``points`` a
+    respondents × dimensions array of importance points, or None when the file has none.
+    """
+
+    path: str
+    file_format: str
+    encoding: str | None
+    delimiter: str | None
+    rows_read: int
+    respondent_ids: list[str]
+    ids_from_rows: bool
+    item_ids: list[str]
+    facets: dict[Facet, FloatArray]
+    points: FloatArray | None
+    segments: dict[str, np.ndarray]
+    columns: dict[str, str]
+    invalid_as_missing: list[DataIssue] = field(default_factory=list)
+    missing_cells: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ReadOutcome:
+    responses: Responses | None
+    issues: list[DataIssue]
+
+    @property
+    def errors(self) -> list[DataIssue]:
+        return [issue for issue in self.issues if issue.rule.severity is Severity.ERROR]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- reading the table ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    frame: pd.DataFrame  # columns are 0-based positions
+    headers: list[str]
+    file_format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    #: spreadsheet row of each frame row; None means header = row 1, so frame row r is row r + 2
+    row_numbers: np.ndarray | None = None
+
+
+class _Refusal(Exception):
+    def __init__(self, issue: DataIssue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+def _refuse(rule: Rule, message: str, row: int = 0, column: int = 0, header: str = "") -> _Refusal:
+    return _Refusal(DataIssue(rule, row, column, header, message))
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """The delimiter among comma, semicolon and tab that splits the first lines most consistently."""
+    lines = sample.splitlines()[:20]
+    best, best_score = ",", (0, 0)
+    for candidate in (",", ";", "\t"):
+        try:
+            widths = [len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=candidate)]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        consistent = sum(width == widths[0] for width in widths)
+        score = (consistent if widths[0] > 1 else 0, widths[0])
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _read_csv(path: Path, options: ReadOptions) -> _Table:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise _refuse(data_rules.DATA_EMPTY, "the file is empty")
+    if b"\x00" in raw[:65536]:
+        raise _refuse(data_rules.DATA_UNREADABLE, "the file contains NUL bytes: it is binary, not a CSV "
+                      "export (for Excel files use the .xlsx ending)")
+    try:
+        decoded = decode(raw, options.encoding)
+    except DecodeError as error:
+        before = raw[: error.offset]
+        row = before.count(b"\n") + 1
+        raise _refuse(data_rules.DATA_ENCODING, f"{error} (first bad byte on line {row}); re-export as "
+                      "UTF-8 or name the encoding with --encoding", row=row) from None
+    encoding = decoded.encoding
+    text = decoded.text[: 1 << 20].removeprefix("\ufeff")
+    del raw, decoded
+    delimiter = options.delimiter or _sniff_delimiter(text[:65536])
+    try:
+        header_row = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except (StopIteration, csv.Error):
+        raise _refuse(data_rules.DATA_EMPTY, "the file has no header row") from None
+    headers = [cell.strip() for cell in header_row]
+    del text
+    pandas_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    try:
+        frame = pd.read_csv(
+            path, sep=delimiter, header=0, names=list(range(len(headers))), encoding=pandas_encoding,
+            keep_default_na=False, na_values=[""], skip_blank_lines=True, engine="c", low_memory=False,
+        )
+    except pd.errors.ParserError as error:
+        raise _refuse(data_rules.DATA_UNREADABLE, f"the file is not a regular table: {error}".strip()) from None
+    except pd.errors.EmptyDataError:
+        raise _refuse(data_rules.DATA_EMPTY, "the file has no rows") from None
+    return _Table(frame, headers, "csv", encoding, delimiter)
+
+
+def _read_excel(path: Path, options: ReadOptions) -> _Table:
+    try:
+        frame = pd.read_excel(path, sheet_name=options.sheet if options.sheet is not None else 0, header=None,
+                              dtype=object)
+    except ValueError as error:
+        raise _refuse(data_rules.DATA_UNREADABLE, f"cannot read the workbook: {error}") from None
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        raise _refuse(data_rules.DATA_UNREADABLE, f"not a readable .xlsx workbook ({type(error).__name__})") from None
+    if frame.empty:
+        raise _refuse(data_rules.DATA_EMPTY, "the sheet is empty")
+    headers = ["" if pd.isna(value) else str(value).strip() for value in frame.iloc[0]]
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = list(range(len(headers)))
+    return _Table(body, headers, "xlsx")
+
+
+def _read_parquet(path: Path) -> _Table:
+    try:
+        frame = pd.read_parquet(path)
+    except ImportError:
+        raise _refuse(data_rules.DATA_UNREADABLE, "reading Parquet needs pyarrow: pip install pyarrow") from None
+    except Exception as error:  # noqa: BLE001 - the parquet engines raise many kinds for a damaged file
+        raise _refuse(data_rules.DATA_UNREADABLE, f"not a readable Parquet file ({type(error).__name__})") from None
+    headers = [str(column) for column in frame.columns]
+    frame.columns = list(range(len(headers)))
+    return _Table(frame, headers, "parquet")
+
+
+def read_table(path: Path, options: ReadOptions) -> _Table:
+    if not path.exists():
+        raise _refuse(data_rules.DATA_UNREADABLE, "no such file; check the path")
+    if path.is_dir():
+        raise _refuse(data_rules.DATA_UNREADABLE, "is a folder, not a data file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            table = _read_excel(path, options)
+        elif suffix == ".xls":
+            raise _refuse(data_rules.DATA_UNREADABLE, "old .xls workbooks are not supported; save as .xlsx or CSV")
+        elif suffix == ".parquet":
+            table = _read_parquet(path)
+        else:
+            table = _read_csv(path, options)
+    except OSError as error:
+        raise _refuse(data_rules.DATA_UNREADABLE, f"cannot read the file: {error.strerror or error}") from None
+    if len(table.frame) == 0:
+        raise _refuse(data_rules.DATA_EMPTY, "the file has a header row but no responses")
+    return table
+
+
+# --- validating cells ----------------------------------------------------------------------------
+
+
+class _CellValidator:
+    """Turns a column into floats, marking missing codes and collecting invalid cells."""
+
+    def __init__(self, config: InstrumentConfig) -> None:
+        codes = config.data.missing_codes
+        self.text_codes = {str(code).strip() for code in codes} | {""}
+        numeric = []
+        for code in codes:
+            try:
+                numeric.append(float(code))
+            except (TypeError, ValueError):
+                continue
+        self.numeric_codes = np.array(numeric, dtype=float)
+        self.low = config.instrument.scale.min
+        self.high = config.instrument.scale.max
+
+    def convert(self, column: pd.Series, kind: str) -> tuple[FloatArray, np.ndarray, np.ndarray, pd.Series]:
+        """Return (values with NaN for missing/invalid, missing mask, invalid mask, original text).
+
+        ``kind`` is 'scale' (a whole point on the scale) or 'points' (a non-negative number).
+        """
+        if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+            values = column.to_numpy(dtype=float, na_value=np.nan, copy=True)
+            missing = np.isnan(values) | np.isin(values, self.numeric_codes)
+            invalid = np.zeros(len(values), dtype=bool)
+        else:
+            text = column.astype("string").str.strip()
+            missing = (text.isna() | text.isin(self.text_codes)).to_numpy(dtype=bool, copy=True)
+            numbers = pd.to_numeric(text.mask(pd.Series(missing, index=text.index)), errors="coerce")
+            values = numbers.to_numpy(dtype=float, na_value=np.nan, copy=True)
+            invalid = ~missing & np.isnan(values)
+            missing |= ~invalid & np.isin(values, self.numeric_codes)
+        present = ~missing & ~invalid
+        with np.errstate(invalid="ignore"):
+            if kind == "scale":
+                out_of_range = present & ((values < self.low) | (values > self.high) | (values != np.round(values)))
+            else:
+                out_of_range = present & ~(values >= 0)
+        invalid |= out_of_range
+        values = np.where(missing | invalid, np.nan, values)
+        return values, missing, invalid, column
+
+
+def _why_invalid(value: object, kind: str, low: int, high: int) -> str:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return "not a number"
+    if kind == "points":
+        return "importance points must be zero or a positive number"
+    if math.isnan(number):
+        return "not a number"
+    if number != round(number):
+        return f"not a whole scale point ({low}–{high})"
+    return f"outside the scale {low}–{high}"
+
+
+# --- resolving columns ---------------------------------------------------------------------------
+
+
+@dataclass
+class _ColumnPlan:
+    item_columns: dict[tuple[str, Facet], int]
+    points_columns: dict[str, int] | None
+    id_column: int | None
+    segment_columns: dict[str, int]
+
+
+def _resolve(ref: int | str, headers: list[str], positions: dict[str, list[int]]) -> int | None | str:
+    """Column index for a header text or 1-based position; None if absent; 'ambiguous' if repeated."""
+    if isinstance(ref, int):
+        return ref - 1 if 1 <= ref <= len(headers) else None
+    found = positions.get(ref.strip())
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else "ambiguous"
+
+
+def _plan_columns(config: InstrumentConfig, headers: list[str], issues: list[DataIssue]) -> _ColumnPlan:
+    positions: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        positions.setdefault(header, []).append(index)
+    mapping = config.data
+
+    def locate(ref: int | str, what: str) -> int | None:
+        index = _resolve(ref, headers, positions)
+        if index == "ambiguous":
+            issues.append(DataIssue(data_rules.AMBIGUOUS_HEADER, 1, positions[str(ref).strip()][1] + 1, str(ref),
+                                    f"header '{_short(str(ref))}' ({what}) appears in columns "
+                                    f"{', '.join(str(p + 1) for p in positions[str(ref).strip()])}; map it by "
+                                    "position instead"))
+            return None
+        if index is None:
+            if isinstance(ref, int):
+                message = f"{what} is mapped to column position {ref}, but the file has {len(headers)} columns"
+            else:
+                close = difflib.get_close_matches(ref, headers, n=3, cutoff=0.5)
+                hint = ("; closest headers: " + ", ".join(f"'{_short(c, 40)}'" for c in close)) if close else ""
+                message = f"no column '{_short(ref)}' for {what}{hint}"
+            issues.append(DataIssue(data_rules.MISSING_COLUMN, 1, 0, str(ref), message))
+            return None
+        return int(index)
+
+    item_columns: dict[tuple[str, Facet], int] = {}
+    for _, item in config.items():
+        overrides = mapping.columns.get(item.id)
+        for facet in config.instrument.facets:
+            override = overrides.for_facet(facet) if overrides else None
+            ref = override if override is not None else mapping.patterns.for_facet(facet).replace("{item}", item.id)
+            index = locate(ref, f"item {item.id} ({facet.value})")
+            if index is not None:
+                item_columns[(item.id, facet)] = index
+
+    points_columns: dict[str, int] | None = None
+    if config.importance.use_points_columns:
+        wanted = {
+            d.id: mapping.importance_columns.get(d.id, mapping.patterns.importance.replace("{dimension}", d.id))
+            for d in config.dimensions
+        }
+        found = {d: _resolve(ref, headers, positions) for d, ref in wanted.items()}
+        explicit = bool(mapping.importance_columns)
+        if explicit or any(isinstance(index, int) for index in found.values()):
+            # Some importance columns exist (or were named): then all must, or weighting is ambiguous.
+            points_columns = {}
+            for dimension_id, ref in wanted.items():
+                index = locate(ref, f"importance points of {dimension_id}")
+                if index is not None:
+                    points_columns[dimension_id] = index
+
+    id_column: int | None = None
+    if mapping.respondent_id is not None:
+        explicit_id = "respondent_id" in mapping.model_fields_set
+        if explicit_id or _resolve(mapping.respondent_id, headers, positions) is not None:
+            id_column = locate(mapping.respondent_id, "the respondent id")
+    segment_columns = {}
+    for segment in mapping.segments:
+        index = locate(segment, f"segment '{segment}'")
+        if index is not None:
+            segment_columns[headers[index] if isinstance(segment, int) else segment] = index
+    return _ColumnPlan(item_columns, points_columns, id_column, segment_columns)
+
+
+# --- putting it together -------------------------------------------------------------------------
+
+
+def _collect_invalid(
+    issues: list[DataIssue], invalid: np.ndarray, original: pd.Series, column: int, header: str, kind: str,
+    config: InstrumentConfig, rule: Rule, row_numbers: np.ndarray,
+) -> None:
+    scale = config.instrument.scale
+    for position in np.flatnonzero(invalid):
+        value = original.iloc[position]
+        shown = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        message = f"'{_short(shown, 30)}': {_why_invalid(value, kind, scale.min, scale.max)}"
+        if rule is data_rules.INVALID_AS_MISSING:
+            message += " (treated as missing)"
+        issues.append(DataIssue(rule, int(row_numbers[position]), column + 1, header, message, shown))
+
+
+def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | None = None,
+                   segment_by: list[str] | None = None) -> ReadOutcome:
+    """Read ``path`` and map it onto ``config``; see :class:`ReadOutcome`.
+
+    Parameters
+    ----------
+    segment_by:
+        Extra segment columns (by header) asked for on the command line, beside the config's.
+    """
+    options = options or ReadOptions()
+    issues: list[DataIssue] = []
+    try:
+        table = read_table(path, options)
+    except _Refusal as refusal:
+        return ReadOutcome(None, [refusal.issue])
+    long_headers = {header.strip().lower() for header in table.headers}
+    is_long = options.layout is Layout.long or (
+        options.layout is Layout.auto and {"item", "facet", "value"} <= long_headers
+    )
+    if is_long:
+        from servgap.core.long_layout import widen
+
+        table, config_for_columns = widen(table, config, issues, options.invalid is InvalidPolicy.missing)
+        if any(issue.rule.severity is Severity.ERROR for issue in issues):
+            return ReadOutcome(None, issues)
+    else:
+        config_for_columns = config
+
+    config_with_segments = config_for_columns
+    if segment_by:
+        extra = [segment for segment in segment_by if segment not in config.data.segments]
+        config_with_segments = config_for_columns.model_copy(
+            update={"data": config_for_columns.data.model_copy(
+                update={"segments": [*config_for_columns.data.segments, *extra]})}
+        )
+    plan = _plan_columns(config_with_segments, table.headers, issues)
+    if issues:
+        return ReadOutcome(None, issues)
+
+    frame = table.frame
+    row_numbers = np.arange(len(frame)) + 2 if table.row_numbers is None else table.row_numbers
+    validator = _CellValidator(config)
+    invalid_rule = data_rules.INVALID_CELL if options.invalid is InvalidPolicy.refuse else data_rules.INVALID_AS_MISSING
+    scale = config.instrument.scale
+    item_ids = [item.id for _, item in config.items()]
+    reverse = np.array([item.reverse for _, item in config.items()])
+    facets: dict[Facet, FloatArray] = {}
+    missing_cells: dict[str, int] = {}
+    columns_used: dict[str, str] = {}
+    for facet in config.instrument.facets:
+        matrix = np.empty((len(frame), len(item_ids)))
+        missing_total = 0
+        for position, item_id in enumerate(item_ids):
+            column = plan.item_columns[(item_id, facet)]
+            values, missing, invalid, original = validator.convert(frame[column], "scale")
+            missing_total += int(missing.sum())
+            if invalid.any():
+                _collect_invalid(issues, invalid, original, column, table.headers[column], "scale", config,
+                                 invalid_rule, row_numbers)
+            matrix[:, position] = values
+            columns_used[f"{item_id}.{facet.value}"] = table.headers[column]
+        matrix[:, reverse] = scale.min + scale.max - matrix[:, reverse]
+        facets[facet] = matrix
+        missing_cells[facet.value] = missing_total
+
+    points = None
+    if plan.points_columns is not None:
+        points = np.empty((len(frame), len(config.dimensions)))
+        for position, dimension in enumerate(config.dimensions):
+            column = plan.points_columns[dimension.id]
+            values, missing, invalid, original = validator.convert(frame[column], "points")
+            if invalid.any():
+                _collect_invalid(issues, invalid, original, column, table.headers[column], "points", config,
+                                 invalid_rule, row_numbers)
+            points[:, position] = values
+            columns_used[f"{dimension.id}.importance"] = table.headers[column]
+        missing_cells["importance"] = int(np.isnan(points).sum())
+
+    if plan.id_column is not None:
+        ids_series = frame[plan.id_column]
+        ids = ["" if pd.isna(value) else _id_text(value) for value in ids_series.tolist()]
+        seen: dict[str, int] = {}
+        for position, identifier in enumerate(ids):
+            if identifier == "":
+                issues.append(DataIssue(data_rules.DUPLICATE_RESPONDENT, int(row_numbers[position]),
+                                        plan.id_column + 1, table.headers[plan.id_column],
+                                        "the respondent id is blank; every row needs an id"))
+            elif identifier in seen:
+                issues.append(DataIssue(data_rules.DUPLICATE_RESPONDENT, int(row_numbers[position]),
+                                        plan.id_column + 1, table.headers[plan.id_column],
+                                        f"respondent id '{identifier}' already appears on row {seen[identifier]}"))
+            else:
+                seen[identifier] = int(row_numbers[position])
+        ids_from_rows = False
+    else:
+        ids = [str(number) for number in row_numbers]
+        ids_from_rows = True
+
+    segments = {}
+    for name, column in plan.segment_columns.items():
+        values = frame[column]
+        segments[name] = np.array([None if pd.isna(v) or str(v).strip() == "" else _id_text(v) for v in values],
+                                  dtype=object)
+
+    if any(issue.rule.severity is Severity.ERROR for issue in issues):
+        return ReadOutcome(None, issues)
+    responses = Responses(
+        path=str(path), file_format=table.file_format, encoding=table.encoding, delimiter=table.delimiter,
+        rows_read=len(frame), respondent_ids=ids, ids_from_rows=ids_from_rows, item_ids=item_ids, facets=facets,
+        points=points, segments=segments, columns=columns_used,
+        invalid_as_missing=[issue for issue in issues if issue.rule is data_rules.INVALID_AS_MISSING],
+        missing_cells=missing_cells,
+    )
+    return ReadOutcome(responses, issues)
+
+
+def _id_text(value: object) -> str:
+    """Show ids and segment values as the spreadsheet does: 7.0 read as a float is '7'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def check_data_file(loaded: ConfigLoad, path: Path, options: ReadOptions | None = None) -> list[Finding]:
+    """Data findings of ``path`` against a loaded config, for `servgap check CONFIG --data FILE`."""
+    if loaded.config is None or not loaded.ok:
+        return []
+    outcome = read_responses(loaded.config, path, options)
+    return [issue.to_finding(str(path)) for issue in outcome.issues]

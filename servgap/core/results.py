@@ -1,0 +1,163 @@
+"""Result objects of an analysis. One `Assessment` feeds the terminal, JSON, CSV and Markdown.
+
+Values keep full precision; NaN marks an undefined statistic (renderers show it as null or "–").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from servgap.core.config import LocalText
+
+
+@dataclass(frozen=True)
+class Alpha:
+    """Cronbach's alpha of one facet of a dimension, over ``n`` listwise-complete respondents."""
+
+    n: int
+    alpha: float
+    ci_low: float
+    ci_high: float
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """Gap statistics of one item over respondents with both E and P (pairwise complete)."""
+
+    id: str
+    dimension: str
+    text: LocalText
+    reverse: bool
+    n: int
+    expectation: float
+    perception: float
+    gap: float
+    gap_sd: float
+    gap_ci: tuple[float, float]
+    t: float
+    p_value: float
+    p_adjusted: float
+    effect_size: float
+    wilcoxon_p: float | None
+    share_negative: float
+    perception_only: float
+    perception_n: int
+    alpha_if_deleted: dict[str, float]
+    item_total: dict[str, float]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Respondents without a score for a dimension, and why."""
+
+    total: int
+    no_answers: int
+    too_few_items: int
+    required_items: int
+    items: int
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    """Gap statistics of one dimension over its respondent dimension scores."""
+
+    id: str
+    name: LocalText
+    items: list[str]
+    n: int
+    expectation: float
+    perception: float
+    gap: float
+    gap_sd: float
+    gap_ci: tuple[float, float]
+    t: float
+    p_value: float
+    p_adjusted: float
+    effect_size: float
+    wilcoxon_p: float | None
+    share_negative: float
+    perception_only: float
+    perception_only_n: int
+    alpha: dict[str, Alpha]
+    left_out: LeftOut
+    weight: float | None
+
+
+@dataclass(frozen=True)
+class Overall:
+    """Instrument-level scores: the mean of the dimension scores, and the weighted score."""
+
+    expectation: float
+    perception: float
+    gap: float
+    perception_only: float
+    weighted_gap: float | None
+    weighted_gap_aggregate: float | None
+    weighting: str
+    weighted_n: int
+    weights: dict[str, float]
+    weighting_excluded: dict[str, int]
+
+
+@dataclass(frozen=True)
+class SegmentDimension:
+    n: int
+    gap: float
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    """Dimension gaps of the respondents in one segment value."""
+
+    column: str
+    value: str | None
+    n: int
+    small: bool
+    gap: float
+    dimensions: dict[str, SegmentDimension]
+
+
+@dataclass(frozen=True)
+class CellNote:
+    row: int
+    column: int
+    header: str
+    value: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """What was read, what was used, and what was left out."""
+
+    file: str
+    file_format: str
+    encoding: str | None
+    delimiter: str | None
+    rows_read: int
+    rows_used: int
+    ids_from_rows: bool
+    missing_cells: dict[str, int]
+    invalid_as_missing: list[CellNote]
+    straight_liners: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything an analysis found, ready for any renderer."""
+
+    instrument_id: str
+    instrument_name: LocalText
+    languages: list[str]
+    scale: tuple[int, int]
+    facets: list[str]
+    confidence: float
+    test: str
+    correction: str
+    min_segment_n: int
+    items: list[ItemResult]
+    dimensions: list[DimensionResult]
+    overall: Overall
+    segments: list[SegmentResult]
+    data_quality: DataQuality

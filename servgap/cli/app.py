@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from servgap import __version__
+from servgap.cli.analyze import analyze, demo
 from servgap.cli.check import check
 from servgap.cli.library import init, rules, schema, templates
+from servgap.cli.simulate import simulate
 
 app = typer.Typer(
     name="servgap",
@@ -31,7 +33,10 @@ def _root(
     """Service-quality gap analysis with SERVQUAL."""
 
 
+app.command("analyze")(analyze)
+app.command("demo")(demo)
 app.command("check")(check)
+app.command("simulate")(simulate)
 app.command("rules")(rules)
 app.command("schema")(schema)
 app.command("templates")(templates)

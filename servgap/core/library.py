@@ -65,3 +65,11 @@ def template(name: str) -> Template | None:
 def schema_path() -> Path:
     """The committed JSON Schema that bundled configs reference."""
     return library_dir() / SCHEMA_FILENAME
+
+
+def example_dir() -> Path:
+    """Folder holding the bundled worked examples (inside the wheel, or examples/ in a checkout)."""
+    packaged = Path(__file__).resolve().parent.parent / "examples"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "examples"

@@ -45,7 +45,7 @@ def widen(
     missing = [name for name in ("item", "facet", "value") if name not in lowered]
     if respondent_column is None:
         missing.insert(0, "respondent")
-    if missing:
+    if missing or respondent_column is None:
         issues.append(DataIssue(data_rules.MISSING_COLUMN, 1, 0, "", "a long-layout file needs the columns "
                                 f"respondent, item, facet and value; missing: {', '.join(missing)}"))
         return table, config

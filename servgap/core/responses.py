@@ -207,7 +207,7 @@ def _read_excel(path: Path, options: ReadOptions) -> _Table:
                               dtype=object)
     except ValueError as error:
         raise _refuse(data_rules.DATA_UNREADABLE, f"cannot read the workbook: {error}") from None
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+    except Exception as error:
         raise _refuse(data_rules.DATA_UNREADABLE, f"not a readable .xlsx workbook ({type(error).__name__})") from None
     if frame.empty:
         raise _refuse(data_rules.DATA_EMPTY, "the sheet is empty")
@@ -222,7 +222,7 @@ def _read_parquet(path: Path) -> _Table:
         frame = pd.read_parquet(path)
     except ImportError:
         raise _refuse(data_rules.DATA_UNREADABLE, "reading Parquet needs pyarrow: pip install pyarrow") from None
-    except Exception as error:  # noqa: BLE001 - the parquet engines raise many kinds for a damaged file
+    except Exception as error:
         raise _refuse(data_rules.DATA_UNREADABLE, f"not a readable Parquet file ({type(error).__name__})") from None
     headers = [str(column) for column in frame.columns]
     frame.columns = list(range(len(headers)))
@@ -322,7 +322,7 @@ class _ColumnPlan:
     segment_columns: dict[str, int]
 
 
-def _resolve(ref: int | str, headers: list[str], positions: dict[str, list[int]]) -> int | None | str:
+def _resolve(ref: int | str, headers: list[str], positions: dict[str, list[int]]) -> int | str | None:
     """Column index for a header text or 1-based position; None if absent; 'ambiguous' if repeated."""
     if isinstance(ref, int):
         return ref - 1 if 1 <= ref <= len(headers) else None
@@ -363,9 +363,9 @@ def _plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Dat
         for facet in config.instrument.facets:
             override = overrides.for_facet(facet) if overrides else None
             ref = override if override is not None else mapping.patterns.for_facet(facet).replace("{item}", item.id)
-            index = locate(ref, f"item {item.id} ({facet.value})")
-            if index is not None:
-                item_columns[(item.id, facet)] = index
+            item_index = locate(ref, f"item {item.id} ({facet.value})")
+            if item_index is not None:
+                item_columns[(item.id, facet)] = item_index
 
     points_columns: dict[str, int] | None = None
     if config.importance.use_points_columns:
@@ -379,9 +379,9 @@ def _plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Dat
             # Some importance columns exist (or were named): then all must, or weighting is ambiguous.
             points_columns = {}
             for dimension_id, ref in wanted.items():
-                index = locate(ref, f"importance points of {dimension_id}")
-                if index is not None:
-                    points_columns[dimension_id] = index
+                points_index = locate(ref, f"importance points of {dimension_id}")
+                if points_index is not None:
+                    points_columns[dimension_id] = points_index
 
     id_column: int | None = None
     if mapping.respondent_id is not None:
@@ -390,9 +390,9 @@ def _plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Dat
             id_column = locate(mapping.respondent_id, "the respondent id")
     segment_columns = {}
     for segment in mapping.segments:
-        index = locate(segment, f"segment '{segment}'")
-        if index is not None:
-            segment_columns[headers[index] if isinstance(segment, int) else segment] = index
+        segment_index = locate(segment, f"segment '{segment}'")
+        if segment_index is not None:
+            segment_columns[headers[segment_index] if isinstance(segment, int) else segment] = segment_index
     return _ColumnPlan(item_columns, points_columns, id_column, segment_columns)
 
 
@@ -513,9 +513,10 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
 
     segments = {}
     for name, column in plan.segment_columns.items():
-        values = frame[column]
-        segments[name] = np.array([None if pd.isna(v) or str(v).strip() == "" else _id_text(v) for v in values],
-                                  dtype=object)
+        segments[name] = np.array(
+            [None if pd.isna(v) or str(v).strip() == "" else _id_text(v) for v in frame[column].tolist()],
+            dtype=object,
+        )
 
     if any(issue.rule.severity is Severity.ERROR for issue in issues):
         return ReadOutcome(None, issues)

@@ -1,0 +1,92 @@
+"""Synthetic survey responses for an instrument: demos, tests and benchmarks (always labelled synthetic).
+
+The model is deliberately simple but realistic in the ways that matter to the engine: answers are
+whole scale points; items of a dimension share a respondent-level factor (so alphas are plausible);
+perceptions fall short of expectations by a dimension-specific amount (0.3 to 1.3 points, the
+range published SERVQUAL studies report); some cells are blank; importance points total exactly
+100; a segment column shifts perceptions a little.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from servgap.core.config import Facet, InstrumentConfig
+
+SEGMENT_VALUES = ("North", "Centre", "South")
+SEGMENT_SHIFTS = (0.25, 0.0, -0.35)
+
+
+def _round_to_hundred(shares: np.ndarray) -> np.ndarray:
+    """Integer points per row that total exactly 100 (largest-remainder rounding)."""
+    raw = shares * 100
+    points = np.floor(raw).astype(np.int64)
+    remainder = raw - points
+    short = 100 - points.sum(axis=1)
+    order = np.argsort(-remainder, axis=1)
+    ranks = np.argsort(order, axis=1)
+    points += ranks < short[:, None]
+    return points
+
+
+def simulate_responses(config: InstrumentConfig, respondents: int, seed: int, missing_rate: float = 0.02,
+                       segment: str | None = None) -> pd.DataFrame:
+    """A wide table of synthetic responses mapped with the config's default column patterns."""
+    rng = np.random.default_rng(seed)
+    low, high = config.instrument.scale.min, config.instrument.scale.max
+    span = high - low
+    items = config.items()
+    k = len(items)
+    dimension_index = {d.id: position for position, d in enumerate(config.dimensions)}
+    item_dimension = np.array([dimension_index[d.id] for d, _ in items])
+    dimensions = len(config.dimensions)
+
+    expectation_level = low + span * rng.uniform(0.74, 0.86, dimensions)
+    shortfall = rng.uniform(0.3, 1.3, dimensions) * span / 6
+    item_offset = rng.normal(0, 0.2 * span / 6, k)
+    segment_name = segment or (str(config.data.segments[0]) if config.data.segments else "branch")
+    segment_codes = rng.choice(len(SEGMENT_VALUES), size=respondents, p=(0.45, 0.35, 0.2))
+    segment_shift = np.array(SEGMENT_SHIFTS)[segment_codes] * span / 6
+
+    general = rng.normal(0, 0.45 * span / 6, (respondents, 1))
+    expectation_factor = rng.normal(0, 0.35 * span / 6, (respondents, dimensions))[:, item_dimension]
+    perception_factor = rng.normal(0, 0.75 * span / 6, (respondents, dimensions))[:, item_dimension]
+
+    def noise() -> np.ndarray:
+        return rng.normal(0, 0.6 * span / 6, (respondents, k))
+
+    expectation = expectation_level[item_dimension] + item_offset + general + expectation_factor + noise()
+    perception = (expectation_level[item_dimension] - shortfall[item_dimension] + item_offset + 0.4 * general
+                  + segment_shift[:, None] + perception_factor + noise())
+    values: dict[Facet, np.ndarray] = {Facet.EXPECTATION: expectation, Facet.PERCEPTION: perception}
+    if Facet.ADEQUATE in config.instrument.facets:
+        desired = expectation + rng.uniform(0.3, 1.0) * span / 6
+        width = rng.uniform(1.2, 2.6, (respondents, 1)) * span / 8 + rng.normal(0, 0.3, (respondents, k))
+        values[Facet.DESIRED] = desired
+        values[Facet.ADEQUATE] = desired - np.abs(width)
+
+    reverse = np.array([item.reverse for _, item in items])
+    columns: dict[str, object] = {
+        "respondent_id": [f"R{number:06d}" for number in range(1, respondents + 1)],
+        segment_name: np.array(SEGMENT_VALUES, dtype=object)[segment_codes],
+    }
+    patterns = config.data.patterns
+    for facet in config.instrument.facets:
+        answers = np.clip(np.rint(values[facet]), low, high)
+        # Negatively worded items are answered on the reversed scale; the engine recodes them back.
+        answers[:, reverse] = low + high - answers[:, reverse]
+        blank = rng.random(answers.shape) < missing_rate
+        for position, (_, item) in enumerate(items):
+            column = pd.array(answers[:, position].astype(np.int64), dtype="Int64")
+            column[blank[:, position]] = pd.NA
+            columns[patterns.for_facet(facet).replace("{item}", item.id)] = column
+    if config.importance.use_points_columns:
+        base = np.array([
+            (config.importance.weights or {}).get(d.id, 100 / dimensions) for d in config.dimensions
+        ], dtype=float)
+        shares = rng.dirichlet(np.maximum(base, 1) / 4, size=respondents)
+        points = _round_to_hundred(shares)
+        for position, dimension in enumerate(config.dimensions):
+            columns[patterns.importance.replace("{dimension}", dimension.id)] = points[:, position]
+    return pd.DataFrame(columns)

@@ -1,0 +1,84 @@
+"""The JSON contract of `servgap analyze --format json` (documented in docs/json-output.md)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from typing import Any
+
+from servgap import __version__
+from servgap.core.results import Assessment
+from servgap.render.labels import pick
+
+SCHEMA_VERSION = "1.0"
+
+
+def _clean(value: Any) -> Any:
+    """Replace NaN and infinities by None, recursively, so the JSON never holds NaN."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    return value
+
+
+def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
+    """The JSON payload as a dict (full precision; None where a statistic is undefined)."""
+    fallbacks = assessment.languages
+    quality = assessment.data_quality
+    payload: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"servgap {__version__}",
+        "gap_definition": "gap = P - E; negative = shortfall",
+        "instrument": {
+            "id": assessment.instrument_id,
+            "name": pick(assessment.instrument_name, language, fallbacks),
+            "scale": {"min": assessment.scale[0], "max": assessment.scale[1]},
+            "facets": assessment.facets,
+        },
+        "options": {
+            "confidence": assessment.confidence,
+            "test": assessment.test,
+            "correction": assessment.correction,
+            "language": language,
+        },
+        "sample": {"rows": quality.rows_read, "used": quality.rows_used},
+        "overall": asdict(assessment.overall),
+        "dimensions": [],
+        "items": [],
+        "segments": [asdict(segment) for segment in assessment.segments],
+        "data_quality": {
+            "file": quality.file,
+            "format": quality.file_format,
+            "encoding": quality.encoding,
+            "delimiter": quality.delimiter,
+            "rows_read": quality.rows_read,
+            "rows_used": quality.rows_used,
+            "respondent_ids_from_rows": quality.ids_from_rows,
+            "missing_cells": quality.missing_cells,
+            "invalid_treated_as_missing": [asdict(note) for note in quality.invalid_as_missing],
+            "straight_liners": quality.straight_liners,
+            "left_out": {d.id: asdict(d.left_out) for d in assessment.dimensions},
+            "notes": quality.notes,
+        },
+    }
+    for dimension in assessment.dimensions:
+        entry = asdict(dimension)
+        entry["name"] = pick(dimension.name, language, fallbacks)
+        entry["gap_ci"] = list(dimension.gap_ci)
+        entry["alpha_detail"] = entry.pop("alpha")
+        entry["alpha"] = {facet: detail.alpha for facet, detail in dimension.alpha.items()}
+        payload["dimensions"].append(entry)
+    for item in assessment.items:
+        entry = asdict(item)
+        entry["text"] = pick(item.text, language, fallbacks)
+        entry["gap_ci"] = list(item.gap_ci)
+        payload["items"].append(entry)
+    return _clean(payload)
+
+
+def render_json(assessment: Assessment, language: str) -> str:
+    return json.dumps(assessment_dict(assessment, language), ensure_ascii=False, indent=2, allow_nan=False) + "\n"

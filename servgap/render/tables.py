@@ -1,0 +1,87 @@
+"""CSV and Markdown tables of an assessment, for pasting into reports and spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+from servgap.core.results import Assessment
+from servgap.render.labels import labels, number, p_value, pick
+
+CSV_COLUMNS = [
+    "level", "id", "dimension", "name", "n", "expectation", "perception", "gap", "gap_sd", "gap_ci_low",
+    "gap_ci_high", "t", "p_value", "p_adjusted", "effect_size", "perception_only", "alpha_expectation",
+    "alpha_perception", "alpha_gap",
+]
+
+
+def _plain(value: float | int | None) -> str:
+    """Full precision for CSV; empty for undefined."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def render_csv(assessment: Assessment, language: str) -> str:
+    """One row per dimension, item and the overall score; full precision; gap = P − E."""
+    fallbacks = assessment.languages
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    overall = assessment.overall
+    writer.writerow(["overall", assessment.instrument_id, "", pick(assessment.instrument_name, language, fallbacks),
+                     assessment.data_quality.rows_used, _plain(overall.expectation), _plain(overall.perception),
+                     _plain(overall.gap), "", "", "", "", "", "", "", _plain(overall.perception_only), "", "", ""])
+    for d in assessment.dimensions:
+        writer.writerow(["dimension", d.id, d.id, pick(d.name, language, fallbacks), d.n, _plain(d.expectation),
+                         _plain(d.perception), _plain(d.gap), _plain(d.gap_sd), _plain(d.gap_ci[0]),
+                         _plain(d.gap_ci[1]), _plain(d.t), _plain(d.p_value), _plain(d.p_adjusted),
+                         _plain(d.effect_size), _plain(d.perception_only), _plain(d.alpha["expectation"].alpha),
+                         _plain(d.alpha["perception"].alpha), _plain(d.alpha["gap"].alpha)])
+    for i in assessment.items:
+        writer.writerow(["item", i.id, i.dimension, pick(i.text, language, fallbacks), i.n, _plain(i.expectation),
+                         _plain(i.perception), _plain(i.gap), _plain(i.gap_sd), _plain(i.gap_ci[0]),
+                         _plain(i.gap_ci[1]), _plain(i.t), _plain(i.p_value), _plain(i.p_adjusted),
+                         _plain(i.effect_size), _plain(i.perception_only), "", "", ""])
+    return buffer.getvalue()
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(assessment: Assessment, language: str) -> str:
+    """Dimension and item tables in GitHub-flavoured Markdown."""
+    text = labels(language)
+    fallbacks = assessment.languages
+    level = text["ci"].format(level=assessment.confidence * 100)
+    lines = [
+        f"## {_md(pick(assessment.instrument_name, language, fallbacks))}",
+        "",
+        f"*{text['sign']}*. {text['rows']}: {assessment.data_quality.rows_read} / "
+        f"{assessment.data_quality.rows_used}.",
+        "",
+        f"| {text['dimension']} | {text['n']} | {text['E']} | {text['P']} | {text['gap']} | {level} | "
+        f"{text['p_adj']} | {text['alpha']} |",
+        "|---|---:|---:|---:|---:|:---:|---:|:---:|",
+    ]
+    for d in assessment.dimensions:
+        alpha = "/".join(number(d.alpha[key].alpha) for key in ("expectation", "perception", "gap"))
+        lines.append(f"| {_md(pick(d.name, language, fallbacks))} | {d.n} | {number(d.expectation)} | "
+                     f"{number(d.perception)} | {number(d.gap, signed=True)} | {number(d.gap_ci[0], signed=True)}, "
+                     f"{number(d.gap_ci[1], signed=True)} | {p_value(d.p_adjusted)} | {alpha} |")
+    overall = assessment.overall
+    lines += ["", f"**{text['unweighted'].format(count=len(assessment.dimensions))}:** "
+                  f"{number(overall.gap, signed=True)}"]
+    if overall.weighted_gap is not None:
+        key = "weighted_per_respondent" if overall.weighting == "per_respondent" else "weighted_fixed"
+        lines.append(f"**{text[key].format(n=overall.weighted_n)}:** {number(overall.weighted_gap, signed=True)}")
+    lines += ["", f"| {text['item']} | {text['text']} | {text['n']} | {text['E']} | {text['P']} | {text['gap']} | "
+                  f"{level} | {text['p_adj']} |",
+              "|---|---|---:|---:|---:|---:|:---:|---:|"]
+    for i in assessment.items:
+        lines.append(f"| {i.id} | {_md(pick(i.text, language, fallbacks))} | {i.n} | {number(i.expectation)} | "
+                     f"{number(i.perception)} | {number(i.gap, signed=True)} | {number(i.gap_ci[0], signed=True)}, "
+                     f"{number(i.gap_ci[1], signed=True)} | {p_value(i.p_adjusted)} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,177 @@
+"""The Rich terminal report of an assessment, readable at 80 columns and without colour."""
+
+from __future__ import annotations
+
+import math
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from servgap.core.results import Assessment, DimensionResult
+from servgap.render.labels import labels, number, p_value, pick
+
+BAR_WIDTH = 8
+CORRECTION_NAMES = {"holm": "Holm", "fdr_bh": "Benjamini–Hochberg", "none": "none"}
+
+
+def _significant(p_adjusted: float, alpha: float) -> bool:
+    return math.isfinite(p_adjusted) and p_adjusted < alpha
+
+
+def gap_bar(gap: float, scale_span: float, width: int = BAR_WIDTH) -> Text:
+    """A bar pointing left for a shortfall, right for a surplus; length relative to a third of the scale."""
+    if not math.isfinite(gap):
+        return Text("")
+    half = width // 2
+    cells = min(half, round(abs(gap) / (scale_span / 3) * half + 0.49)) if gap else 0
+    if gap < 0:
+        return Text(" " * (half - cells)) + Text("█" * cells, style="red") + Text("│")
+    return Text(" " * half + "│") + Text("█" * cells, style="green")
+
+
+def _ci(interval: tuple[float, float]) -> str:
+    return f"{number(interval[0], signed=True)}, {number(interval[1], signed=True)}"
+
+
+def _alpha_cell(dimension: DimensionResult) -> str:
+    return "/".join(number(dimension.alpha[key].alpha) for key in ("expectation", "perception", "gap"))
+
+
+def build_report(assessment: Assessment, language: str, top: int = 5) -> RenderableType:
+    """The whole report as one Rich renderable."""
+    text = labels(language)
+    fallbacks = assessment.languages
+    alpha_level = 1 - assessment.confidence
+    quality = assessment.data_quality
+    parts: list[RenderableType] = []
+
+    header = Table.grid(padding=(0, 1))
+    header.add_column(style="bold")
+    header.add_column()
+    header.add_row(text["instrument"], escape(f"{pick(assessment.instrument_name, language, fallbacks)} "
+                                              f"({assessment.instrument_id})"))
+    header.add_row(text["file"], escape(quality.file))
+    header.add_row(text["rows"], f"{quality.rows_read} / {quality.rows_used}")
+    parts += [Text(text["title"], style="bold"), header, Text(text["sign"], style="italic"), Text("")]
+
+    span = assessment.scale[1] - assessment.scale[0]
+    table = Table(title=text["dimensions"], box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
+                  collapse_padding=True)
+    longest = max(len(pick(d.name, language, fallbacks)) for d in assessment.dimensions)
+    table.add_column(text["dimension"], overflow="fold", min_width=min(longest, 15))
+    table.add_column(text["n"], justify="right")
+    table.add_column(text["E"], justify="right")
+    table.add_column(text["P"], justify="right")
+    table.add_column(text["gap"], justify="right")
+    table.add_column(text["ci"].format(level=assessment.confidence * 100), justify="center", no_wrap=True)
+    table.add_column(text["alpha"], justify="center", no_wrap=True)
+    table.add_column("", no_wrap=True, min_width=BAR_WIDTH + 1, max_width=BAR_WIDTH + 1)
+    for dimension in assessment.dimensions:
+        star = "*" if _significant(dimension.p_adjusted, alpha_level) else " "
+        table.add_row(
+            escape(pick(dimension.name, language, fallbacks)), str(dimension.n), number(dimension.expectation),
+            number(dimension.perception), number(dimension.gap, signed=True) + star, _ci(dimension.gap_ci),
+            _alpha_cell(dimension), gap_bar(dimension.gap, span),
+        )
+    parts.append(table)
+    correction = CORRECTION_NAMES.get(assessment.correction, assessment.correction)
+    parts.append(Text(text["significance"].format(alpha=alpha_level, correction=correction)
+                      + "; " + text["test"].format(test=text.get(f"test_{assessment.test}", assessment.test),
+                                                   correction=correction), style="dim"))
+    parts.append(Text(""))
+
+    overall = assessment.overall
+    summary = Table.grid(padding=(0, 2))
+    summary.add_column()
+    summary.add_column(justify="right")
+    summary.add_row(text["unweighted"].format(count=len(assessment.dimensions)), number(overall.gap, signed=True))
+    if overall.weighting == "per_respondent":
+        summary.add_row(text["weighted_per_respondent"].format(n=overall.weighted_n),
+                        number(overall.weighted_gap, signed=True))
+        summary.add_row(text["weighted_aggregate"], number(overall.weighted_gap_aggregate, signed=True))
+    elif overall.weighting == "fixed":
+        summary.add_row(text["weighted_fixed"], number(overall.weighted_gap, signed=True))
+    else:
+        summary.add_row(text["weighted_none"], "–")
+    summary.add_row(text["servperf"], number(overall.perception_only))
+    parts += [Text(text["overall"], style="bold"), summary, Text("")]
+
+    shortfalls = sorted(
+        (item for item in assessment.items
+         if _significant(item.p_adjusted, alpha_level) and math.isfinite(item.gap) and item.gap < 0),
+        key=lambda item: item.gap,
+    )[:top]
+    parts.append(Text(text["shortfalls"], style="bold"))
+    if shortfalls:
+        items = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+        items.add_column(text["item"], no_wrap=True)
+        items.add_column(text["text"], overflow="fold", ratio=1)
+        items.add_column(text["gap"], justify="right")
+        items.add_column(text["ci"].format(level=assessment.confidence * 100), justify="center", no_wrap=True)
+        items.add_column(text["p_adj"], justify="right")
+        for item in shortfalls:
+            items.add_row(item.id, escape(pick(item.text, language, fallbacks)), number(item.gap, signed=True),
+                          _ci(item.gap_ci), p_value(item.p_adjusted))
+        parts.append(items)
+    else:
+        parts.append(Text(text["no_shortfalls"].format(alpha=alpha_level)))
+    parts.append(Text(""))
+
+    for column in dict.fromkeys(segment.column for segment in assessment.segments):
+        rows = [segment for segment in assessment.segments if segment.column == column]
+        segment_table = Table(title=text["segments"].format(column=escape(column)), box=box.SIMPLE_HEAD,
+                              title_justify="left", pad_edge=False, collapse_padding=True)
+        segment_table.add_column(text["segment"], overflow="fold")
+        segment_table.add_column(text["n"], justify="right")
+        segment_table.add_column(text["gap"], justify="right")
+        for dimension in assessment.dimensions:
+            segment_table.add_column(escape(pick(dimension.name, language, fallbacks)), justify="right",
+                                     overflow="fold")
+        for segment in rows:
+            label = text["missing_value"] if segment.value is None else escape(segment.value)
+            segment_table.add_row(
+                label + (" †" if segment.small else ""), str(segment.n), number(segment.gap, signed=True),
+                *[number(segment.dimensions[d.id].gap, signed=True) for d in assessment.dimensions],
+            )
+        parts.append(segment_table)
+        if any(segment.small for segment in rows):
+            parts.append(Text(text["small"].format(minimum=assessment.min_segment_n), style="dim"))
+        parts.append(Text(""))
+
+    notes: list[str] = []
+    for dimension in assessment.dimensions:
+        left = dimension.left_out
+        if left.total:
+            notes.append(text["left_out"].format(
+                dimension=pick(dimension.name, language, fallbacks), total=left.total, no_answers=left.no_answers,
+                too_few=left.too_few_items, required=left.required_items, items=left.items))
+    missing = ", ".join(f"{facet} {count}" for facet, count in quality.missing_cells.items() if count)
+    if missing:
+        notes.append(text["missing_cells"].format(cells=missing))
+    if quality.invalid_as_missing:
+        first = quality.invalid_as_missing[0]
+        notes.append(text["invalid_missing"].format(
+            count=len(quality.invalid_as_missing), example=f"row {first.row}, {first.header}: {first.value!r}"))
+    if quality.straight_liners:
+        notes.append(text["straight"].format(count=quality.straight_liners))
+    notes.extend(quality.notes)
+    if notes:
+        parts.append(Text(text["quality"], style="bold"))
+        parts.extend(Text("• " + note) for note in notes)
+    return Group(*parts)
+
+
+def print_report(assessment: Assessment, language: str, console: Console, top: int = 5) -> None:
+    console.print(build_report(assessment, language, top))
+
+
+def report_text(assessment: Assessment, language: str, width: int = 100, top: int = 5) -> str:
+    """The report as plain text (no colour), e.g. for --output."""
+    import io
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, record=True, force_terminal=False)
+    console.print(build_report(assessment, language, top))
+    return console.export_text()

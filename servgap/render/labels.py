@@ -35,9 +35,10 @@ LABELS: dict[str, dict[str, str]] = {
         "shortfalls": "Largest significant shortfalls",
         "no_shortfalls": "No item has a significant shortfall (adjusted p < {alpha:g}).",
         "quality": "Data quality",
-        "left_out": "{dimension}: {total} respondent(s) left out ({no_answers} with no answers, {too_few} with "
-                    "fewer than {required} of {items} items answered on both E and P)",
+        "left_out": "{dimension}: {total} more respondent(s) left out ({no_answers} with no answers in it, "
+                    "{too_few} with fewer than {required} of {items} items answered on both E and P)",
         "missing_cells": "Missing cells: {cells}",
+        "unused": "{count} respondent(s) answered no item on both E and P and are left out of every dimension",
         "invalid_missing": "{count} invalid cell(s) treated as missing (--invalid missing), e.g. {example}",
         "straight": "{count} respondent(s) gave the same answer to every item (straight-lining)",
         "segments": "Segments by {column}",
@@ -78,9 +79,10 @@ LABELS: dict[str, dict[str, str]] = {
         "shortfalls": "显著差距最大的题项",
         "no_shortfalls": "没有题项存在显著差距（校正 p < {alpha:g}）。",
         "quality": "数据质量",
-        "left_out": "{dimension}：{total} 位受访者未计入（{no_answers} 位未作答，{too_few} 位在 {items} "
+        "left_out": "{dimension}：另有 {total} 位受访者未计入（{no_answers} 位未作答该维度，{too_few} 位在 {items} "
                     "题中同时回答期望和感知的不足 {required} 题）",
         "missing_cells": "缺失单元格：{cells}",
+        "unused": "{count} 位受访者没有任何题目同时回答期望和感知，未计入任何维度",
         "invalid_missing": "{count} 个无效单元格按缺失处理（--invalid missing），例如 {example}",
         "straight": "{count} 位受访者对所有题目给出相同答案（直线作答）",
         "segments": "按 {column} 分组",

@@ -122,32 +122,36 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
 
     for column in dict.fromkeys(segment.column for segment in assessment.segments):
         rows = [segment for segment in assessment.segments if segment.column == column]
+        # Segments run across (there are usually a few), dimensions down, so long names never squeeze.
         segment_table = Table(title=text["segments"].format(column=escape(column)), box=box.SIMPLE_HEAD,
                               title_justify="left", pad_edge=False, collapse_padding=True)
-        segment_table.add_column(text["segment"], overflow="fold")
-        segment_table.add_column(text["n"], justify="right")
-        segment_table.add_column(text["gap"], justify="right")
-        for dimension in assessment.dimensions:
-            segment_table.add_column(escape(pick(dimension.name, language, fallbacks)), justify="right",
-                                     overflow="fold")
+        segment_table.add_column(text["dimension"], overflow="fold")
         for segment in rows:
             label = text["missing_value"] if segment.value is None else escape(segment.value)
-            segment_table.add_row(
-                label + (" †" if segment.small else ""), str(segment.n), number(segment.gap, signed=True),
-                *[number(segment.dimensions[d.id].gap, signed=True) for d in assessment.dimensions],
-            )
+            segment_table.add_column(label + (" †" if segment.small else ""), justify="right", overflow="fold")
+        segment_table.add_row(text["n"], *[str(segment.n) for segment in rows])
+        for dimension in assessment.dimensions:
+            segment_table.add_row(escape(pick(dimension.name, language, fallbacks)),
+                                  *[number(segment.dimensions[dimension.id].gap, signed=True) for segment in rows])
+        segment_table.add_row(text["overall"], *[number(segment.gap, signed=True) for segment in rows],
+                              style="bold")
         parts.append(segment_table)
         if any(segment.small for segment in rows):
             parts.append(Text(text["small"].format(minimum=assessment.min_segment_n), style="dim"))
         parts.append(Text(""))
 
     notes: list[str] = []
+    unused = quality.rows_read - quality.rows_used
+    if unused:
+        notes.append(text["unused"].format(count=unused))
     for dimension in assessment.dimensions:
         left = dimension.left_out
-        if left.total:
+        # Respondents left out of every dimension were reported once above.
+        if left.total > unused:
             notes.append(text["left_out"].format(
-                dimension=pick(dimension.name, language, fallbacks), total=left.total, no_answers=left.no_answers,
-                too_few=left.too_few_items, required=left.required_items, items=left.items))
+                dimension=pick(dimension.name, language, fallbacks), total=left.total - unused,
+                no_answers=left.no_answers - unused, too_few=left.too_few_items, required=left.required_items,
+                items=left.items))
     missing = ", ".join(f"{facet} {count}" for facet, count in quality.missing_cells.items() if count)
     if missing:
         notes.append(text["missing_cells"].format(cells=missing))

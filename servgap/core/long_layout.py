@@ -57,15 +57,19 @@ def widen(
 
     item_ids = {item.id for _, item in config.items()}
     dimension_ids = {dimension.id for dimension in config.dimensions}
-    facet_of = facet_text.map(lambda code: FACET_CODES.get(code, "importance" if code in IMPORTANCE_CODES else None))
+    facet_of = pd.Series(
+        [FACET_CODES.get(code, "importance" if code in IMPORTANCE_CODES else None) for code in facet_text.fillna("")],
+        dtype=object,
+    )
+    items = items.fillna("")
     allowed = {facet for facet in config.instrument.facets}
-    for position in np.flatnonzero(facet_of.isna().to_numpy() | ~facet_of.isin([*allowed, "importance"]).to_numpy()):
+    for position in np.flatnonzero(~facet_of.isin([*allowed, "importance"]).to_numpy(dtype=bool)):
         issues.append(DataIssue(data_rules.LONG_LAYOUT, int(row_numbers[position]), lowered["facet"] + 1, "facet",
                                 f"facet '{facet_text.iloc[position]}' is not one of this instrument's facets "
                                 f"({', '.join(f.value for f in config.instrument.facets)}) or W (importance)"))
-    is_points = (facet_of == "importance").to_numpy()
+    is_points = (facet_of == "importance").to_numpy(dtype=bool)
     known = np.where(is_points, items.isin(dimension_ids).to_numpy(), items.isin(item_ids).to_numpy())
-    for position in np.flatnonzero(~known & facet_of.notna().to_numpy()):
+    for position in np.flatnonzero(~known & facet_of.notna().to_numpy(dtype=bool)):
         kind = "dimension" if is_points[position] else "item"
         issues.append(DataIssue(data_rules.LONG_LAYOUT, int(row_numbers[position]), lowered["item"] + 1, "item",
                                 f"'{items.iloc[position]}' is not a {kind} id of this instrument"))

@@ -12,6 +12,7 @@ import csv
 import difflib
 import io
 import math
+import warnings
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -164,6 +165,15 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
+def _first_long_row(path: Path, encoding: str, delimiter: str, width: int) -> int | None:
+    """The spreadsheet row of the first record with more cells than the header (None if none)."""
+    with path.open(encoding=encoding, newline="") as stream:
+        for number, record in enumerate(csv.reader(stream, delimiter=delimiter), start=1):
+            if len(record) > width:
+                return number
+    return None
+
+
 def _read_csv(path: Path, options: ReadOptions) -> _Table:
     raw = path.read_bytes()
     if not raw.strip():
@@ -190,12 +200,19 @@ def _read_csv(path: Path, options: ReadOptions) -> _Table:
     del text
     pandas_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
     try:
-        frame = pd.read_csv(
-            path, sep=delimiter, header=0, names=list(range(len(headers))), encoding=pandas_encoding,
-            keep_default_na=False, na_values=[""], skip_blank_lines=True, engine="c", low_memory=False,
-        )
-    except pd.errors.ParserError as error:
-        raise _refuse(data_rules.DATA_UNREADABLE, f"the file is not a regular table: {error}".strip()) from None
+        with warnings.catch_warnings():
+            # index_col=False makes pandas warn (not silently shift columns) when a row is too long.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                path, sep=delimiter, header=0, names=list(range(len(headers))), encoding=pandas_encoding,
+                keep_default_na=False, na_values=[""], skip_blank_lines=True, engine="c", low_memory=False,
+                index_col=False,
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as error:
+        long_row = _first_long_row(path, pandas_encoding, delimiter, len(headers))
+        where = f"row {long_row} has more cells than the header's {len(headers)}" if long_row else str(error).strip()
+        raise _refuse(data_rules.DATA_UNREADABLE, f"the file is not a regular table: {where}",
+                      row=long_row or 0) from None
     except pd.errors.EmptyDataError:
         raise _refuse(data_rules.DATA_EMPTY, "the file has no rows") from None
     return _Table(frame, headers, "csv", encoding, delimiter)

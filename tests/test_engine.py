@@ -1,0 +1,225 @@
+"""The gap engine against docs/METHOD.md's hand-worked fixture, published arithmetic, an independent
+per-respondent reference implementation, and properties that must hold for any data."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from servgap.core.engine import AnalysisOptions
+from tests.helpers import FIXTURES, assess, config_from, mini
+
+APPROX = {"abs": 5e-5}
+
+
+def by_id(results):
+    return {result.id: result for result in results}
+
+
+def test_item_statistics_match_the_fixture() -> None:
+    config, frame = mini()
+    items = by_id(assess(config, frame).items)
+    expected = {  # gap, t, p, Holm-adjusted p, d_z (METHOD.md §7.3)
+        "T1": (-0.6667, -2.0000, 0.1019, 0.1019, -0.8165),
+        "T2": (-0.6667, -3.1623, 0.0250, 0.0501, -1.2910),
+        "R1": (-1.5000, -6.7082, 0.0011, 0.0056, -2.7386),
+        "R2": (-1.3333, -6.3246, 0.0015, 0.0058, -2.5820),
+        "R3": (-1.3333, -4.0000, 0.0103, 0.0310, -1.6330),
+    }
+    for item_id, (gap, t, p, p_holm, d_z) in expected.items():
+        item = items[item_id]
+        assert item.n == 6
+        assert (item.gap, item.t, item.p_value, item.p_adjusted, item.effect_size) == pytest.approx(
+            (gap, t, p, p_holm, d_z), **APPROX)
+        assert item.gap == pytest.approx(item.perception - item.expectation, abs=1e-12)
+
+
+def test_paired_t_agrees_with_scipy_ttest_rel() -> None:
+    config, frame = mini()
+    items = by_id(assess(config, frame).items)
+    for item_id in ("T1", "T2", "R1", "R2", "R3"):
+        reference = stats.ttest_rel(frame[f"P_{item_id}"], frame[f"E_{item_id}"])
+        assert items[item_id].t == pytest.approx(reference.statistic, rel=1e-12)
+        assert items[item_id].p_value == pytest.approx(reference.pvalue, rel=1e-10)
+
+
+def test_dimension_and_overall_scores_match_the_fixture() -> None:
+    config, frame = mini()
+    result = assess(config, frame)
+    dimensions = by_id(result.dimensions)
+    assert dimensions["TAN"].gap == pytest.approx(-0.6667, **APPROX)
+    assert dimensions["REL"].gap == pytest.approx(-1.3889, **APPROX)
+    assert result.overall.gap == pytest.approx(-1.0278, **APPROX)
+    assert result.overall.weighting == "per_respondent"
+    assert result.overall.weighted_n == 6
+    assert result.overall.weighted_gap == pytest.approx(-1.1764, **APPROX)
+    assert result.overall.weighted_gap_aggregate == pytest.approx(-1.1843, **APPROX)
+    assert result.overall.weights["TAN"] == pytest.approx(0.2833, **APPROX)
+    # one-sample t of the respondent REL gaps (−1.3333, −1.3333, −1.6667, −1.3333, −2.0, −0.6667)
+    respondent_rel = np.array([-4, -4, -5, -4, -6, -2]) / 3
+    reference = stats.ttest_1samp(respondent_rel, 0)
+    assert dimensions["REL"].t == pytest.approx(reference.statistic, rel=1e-10)
+    assert dimensions["REL"].p_value == pytest.approx(reference.pvalue, rel=1e-10)
+    assert dimensions["REL"].alpha["perception"].alpha == pytest.approx(0.0536, **APPROX)
+    assert dimensions["REL"].alpha["gap"].alpha == pytest.approx(0.4528, **APPROX)
+    assert dimensions["TAN"].gap == pytest.approx(dimensions["TAN"].perception - dimensions["TAN"].expectation)
+
+
+def test_wilcoxon_option_matches_the_fixture() -> None:
+    config, frame = mini()
+    items = by_id(assess(config, frame, AnalysisOptions(test="wilcoxon")).items)
+    expected = {"T1": 0.2500, "T2": 0.1250, "R1": 0.0312, "R2": 0.0312, "R3": 0.0625}
+    for item_id, p in expected.items():
+        assert items[item_id].wilcoxon_p == pytest.approx(p, abs=5e-4)
+        assert items[item_id].p_value == items[item_id].wilcoxon_p
+
+
+def test_pairwise_complete_rule_for_a_missing_perception() -> None:
+    config, frame = mini()
+    frame = frame.astype(object)
+    frame.loc[2, "P_T2"] = ""  # r3's perception of T2 is missing
+    item = by_id(assess(config, frame).items)["T2"]
+    assert item.n == 5
+    assert item.gap == pytest.approx(-0.60, abs=1e-12)  # not the unpaired −0.40
+
+
+def test_fixed_weights_from_the_config(tmp_path) -> None:
+    config, frame = mini()
+    config = config.model_copy(update={"importance": config.importance.model_copy(
+        update={"weights": {"TAN": 25.0, "REL": 75.0}, "use_points_columns": False})})
+    result = assess(config, frame)
+    assert result.overall.weighting == "fixed"
+    assert result.overall.weighted_gap == pytest.approx(0.25 * -2 / 3 + 0.75 * -25 / 18, abs=1e-12)
+
+
+def test_no_weights_means_no_weighted_score() -> None:
+    config, frame = mini()
+    result = assess(config, frame.drop(columns=["W_TAN", "W_REL"]))
+    assert result.overall.weighting == "none"
+    assert result.overall.weighted_gap is None
+
+
+def test_respondent_left_out_below_half_the_items() -> None:
+    config, frame = mini()
+    frame = frame.astype(object)
+    frame.loc[0, ["P_R1", "P_R2"]] = ""  # r1 keeps 1 of 3 REL pairs: fewer than ⌈1.5⌉ = 2
+    frame.loc[1, ["E_T1", "P_T2"]] = ""  # r2 keeps 0 of 2 TAN pairs
+    result = assess(config, frame)
+    dimensions = by_id(result.dimensions)
+    assert dimensions["REL"].n == 5
+    assert dimensions["REL"].left_out.too_few_items == 1
+    assert dimensions["REL"].left_out.required_items == 2
+    assert dimensions["TAN"].left_out.no_answers == 1
+    # r1 lost a dimension score and r2 too, so both leave the per-respondent weighted score
+    assert result.overall.weighted_n == 4
+    assert result.overall.weighting_excluded == {"missing_dimension_score": 2}
+
+
+def test_twelve_manage_unweighted_example() -> None:
+    # 12manage: dimension gaps −0.65, −1.10, −0.83, −0.70, −1.01 give an unweighted score of −0.858.
+    # 100 respondents, one item per dimension, with gaps of −1/−2 and 0 in the right proportions.
+    targets = {"TAN": -65, "REL": -110, "RES": -83, "ASS": -70, "EMP": -101}
+    config = config_from(FIXTURES / "five.yaml")
+    columns = {"respondent_id": [f"r{i}" for i in range(100)]}
+    for dimension, total in targets.items():
+        twos = max(0, -total - 100)
+        ones = -total - 2 * twos
+        gaps = np.array([-2] * twos + [-1] * ones + [0] * (100 - twos - ones))
+        columns[f"E_{dimension}1"] = np.full(100, 6)
+        columns[f"P_{dimension}1"] = 6 + gaps
+    result = assess(config, pd.DataFrame(columns))
+    assert [d.gap for d in result.dimensions] == pytest.approx([-0.65, -1.10, -0.83, -0.70, -1.01])
+    assert result.overall.gap == pytest.approx(-0.858)
+    assert min(result.dimensions, key=lambda d: d.gap).id == "REL"
+
+
+def reference_dimension_gaps(frame: pd.DataFrame, groups: dict[str, list[str]], ratio: float = 0.5):
+    """An independent, deliberately plain implementation: loop over respondents and items."""
+    result = {}
+    for dimension, items in groups.items():
+        respondent_gaps = []
+        for _, row in frame.iterrows():
+            pairs = [(row[f"E_{i}"], row[f"P_{i}"]) for i in items
+                     if not (pd.isna(row[f"E_{i}"]) or pd.isna(row[f"P_{i}"]))]
+            if pairs and len(pairs) >= math.ceil(ratio * len(items)):
+                respondent_gaps.append(sum(p for _, p in pairs) / len(pairs) - sum(e for e, _ in pairs) / len(pairs))
+        result[dimension] = (len(respondent_gaps), float(np.mean(respondent_gaps)) if respondent_gaps else math.nan)
+    return result
+
+
+def test_engine_agrees_with_a_plain_reference_on_messy_data() -> None:
+    config = config_from(FIXTURES / "mini.yaml")
+    rng = np.random.default_rng(11)
+    frame = pd.DataFrame({"respondent_id": [f"x{i}" for i in range(60)]})
+    for facet in ("E", "P"):
+        for item in ("T1", "T2", "R1", "R2", "R3"):
+            values = rng.integers(1, 8, 60).astype(float)
+            values[rng.random(60) < 0.25] = np.nan
+            frame[f"{facet}_{item}"] = values
+    result = by_id(assess(config, frame).dimensions)
+    reference = reference_dimension_gaps(frame, {"TAN": ["T1", "T2"], "REL": ["R1", "R2", "R3"]})
+    for dimension, (n, gap) in reference.items():
+        assert result[dimension].n == n
+        assert result[dimension].gap == pytest.approx(gap, abs=1e-12)
+
+
+answers = st.lists(st.one_of(st.integers(1, 7), st.none()), min_size=10, max_size=10)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(answers, min_size=3, max_size=12), st.randoms())
+def test_properties_gap_identity_and_order_invariance(rows, random) -> None:
+    config = config_from(FIXTURES / "mini.yaml")
+    names = [f"{facet}_{item}" for facet in ("E", "P") for item in ("T1", "T2", "R1", "R2", "R3")]
+    frame = pd.DataFrame([[np.nan if v is None else float(v) for v in row] for row in rows], columns=names)
+    frame.insert(0, "respondent_id", [f"r{i}" for i in range(len(rows))])
+    result = assess(config, frame)
+    for item in result.items:
+        if item.n:
+            assert item.gap == pytest.approx(item.perception - item.expectation, abs=1e-9)
+    for dimension in result.dimensions:
+        if dimension.n:
+            assert dimension.gap == pytest.approx(dimension.perception - dimension.expectation, abs=1e-9)
+    if all(d.n for d in result.dimensions):
+        assert result.overall.gap == pytest.approx(result.overall.perception - result.overall.expectation, abs=1e-9)
+
+    columns = list(frame.columns)
+    random.shuffle(columns)
+    shuffled = frame[columns].sample(frac=1, random_state=random.randint(0, 1000))
+    again = assess(config, shuffled)
+    for first, second in zip(result.items + result.dimensions, again.items + again.dimensions, strict=True):
+        assert first.n == second.n
+        assert first.gap == pytest.approx(second.gap, abs=1e-9, nan_ok=True)
+
+
+def test_reversing_twice_is_identity() -> None:
+    # Marking an item reverse and storing its answers reversed (8 − x) gives back the original analysis.
+    config, frame = mini()
+    reversed_config = config_from(FIXTURES / "mini.yaml")
+    dimensions = [d.model_copy(update={"items": [
+        item.model_copy(update={"reverse": item.id == "R2"}) for item in d.items]}) for d in reversed_config.dimensions]
+    reversed_config = reversed_config.model_copy(update={"dimensions": dimensions})
+    flipped = frame.copy()
+    flipped[["E_R2", "P_R2"]] = 8 - flipped[["E_R2", "P_R2"]]
+    original, recoded = assess(config, frame), assess(reversed_config, flipped)
+    assert [i.gap for i in original.items] == pytest.approx([i.gap for i in recoded.items])
+    assert original.overall.weighted_gap == pytest.approx(recoded.overall.weighted_gap)
+
+
+def test_segments_equal_the_analysis_of_each_subset() -> None:
+    config, frame = mini()
+    frame["branch"] = ["A", "B", "A", "B", "A", None]
+    result = assess(config, frame, AnalysisOptions(segment_by=("branch",)))
+    segments = {segment.value: segment for segment in result.segments}
+    assert set(segments) == {"A", "B", None}
+    subset = assess(config, frame[frame["branch"] == "A"].drop(columns=["branch"]))
+    assert segments["A"].n == 3
+    assert segments["A"].dimensions["REL"].gap == pytest.approx(by_id(subset.dimensions)["REL"].gap)
+    assert segments["A"].gap == pytest.approx(subset.overall.gap)
+    assert segments[None].n == 1 and segments["A"].small

@@ -1,0 +1,105 @@
+"""Statistics against published values, hand-worked values and scipy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from servgap.core.stats import benjamini_hochberg, cronbach_alpha, holm, mean_test, wilcoxon_p
+
+# pingouin's reference data set for Cronbach's alpha (15 respondents × 10 items), from
+# pingouin/datasets/cronbach_alpha.csv in raphaelvallat/pingouin (GPL-3), re-keyed here as a wide
+# matrix (rows: respondents 0–14; columns: Q1–Q10). pingouin documents alpha = 0.591719 with the
+# Feldt 95% interval [0.195, 0.840].
+PINGOUIN_ALPHA = np.array([
+    [3, 2, 4, 1, 4, 5, 1, 4, 3, 2],
+    [5, 4, 6, 3, 5, 1, 2, 5, 5, 5],
+    [7, 3, 5, 5, 6, 4, 3, 3, 6, 5],
+    [2, 4, 3, 3, 2, 2, 2, 6, 6, 3],
+    [6, 5, 6, 5, 4, 4, 4, 6, 7, 5],
+    [1, 2, 3, 4, 2, 5, 2, 3, 5, 2],
+    [4, 3, 5, 3, 5, 2, 1, 2, 4, 3],
+    [2, 4, 4, 3, 7, 2, 2, 4, 6, 5],
+    [6, 5, 5, 5, 1, 6, 5, 2, 3, 2],
+    [5, 4, 6, 4, 3, 5, 3, 1, 7, 2],
+    [4, 3, 5, 2, 5, 3, 2, 3, 4, 1],
+    [4, 2, 3, 2, 5, 3, 4, 2, 3, 4],
+    [5, 5, 6, 2, 3, 3, 2, 4, 4, 5],
+    [6, 5, 5, 4, 2, 2, 1, 4, 6, 5],
+    [4, 3, 5, 5, 3, 1, 3, 2, 3, 4],
+], dtype=float)
+
+# docs/METHOD.md §7.3: perceptions of the REL items R1–R3 for respondents r1–r6.
+P_REL = np.array([[5, 6, 5], [6, 4, 6], [4, 5, 5], [6, 6, 5], [5, 5, 4], [5, 6, 6]], dtype=float)
+G_REL = P_REL - np.array([[7, 7, 6], [7, 6, 7], [6, 6, 7], [7, 7, 7], [7, 7, 6], [6, 7, 6]], dtype=float)
+
+
+def test_alpha_matches_pingouin_reference() -> None:
+    result = cronbach_alpha(PINGOUIN_ALPHA)
+    assert result.n == 15
+    assert result.alpha == pytest.approx(0.591719, abs=5e-7)
+    assert (round(result.ci_low, 3), round(result.ci_high, 3)) == (0.195, 0.840)
+
+
+def test_alpha_mini_fixture_including_negative_values() -> None:
+    perception = cronbach_alpha(P_REL)
+    assert perception.alpha == pytest.approx(0.0536, abs=5e-5)
+    assert cronbach_alpha(G_REL).alpha == pytest.approx(0.4528, abs=5e-5)
+    assert perception.alpha_if_deleted == pytest.approx([-0.2424, 0.4545, -0.2424], abs=5e-5)
+    assert perception.item_total == pytest.approx([0.1267, -0.1348, 0.1267], abs=5e-5)
+
+
+def test_alpha_is_listwise_and_undefined_when_it_must_be() -> None:
+    with_gap = PINGOUIN_ALPHA.copy()
+    with_gap[0, 0] = np.nan
+    assert cronbach_alpha(with_gap).n == 14
+    assert cronbach_alpha(with_gap).alpha == pytest.approx(cronbach_alpha(PINGOUIN_ALPHA[1:]).alpha)
+    assert np.isnan(cronbach_alpha(PINGOUIN_ALPHA[:, :1]).alpha)  # one item
+    assert np.isnan(cronbach_alpha(PINGOUIN_ALPHA[:1]).alpha)  # one respondent
+    assert np.isnan(cronbach_alpha(np.ones((5, 3))).alpha)  # no variance
+
+
+def test_mean_test_matches_scipy_with_missing_values() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.normal(-0.4, 1.1, (40, 4))
+    values[rng.random(values.shape) < 0.15] = np.nan
+    result = mean_test(values, 0.9)
+    for column in range(4):
+        observed = values[~np.isnan(values[:, column]), column]
+        reference = stats.ttest_1samp(observed, 0.0)
+        low, high = stats.t.interval(0.9, len(observed) - 1, loc=observed.mean(), scale=stats.sem(observed))
+        assert result.n[column] == len(observed)
+        assert result.t[column] == pytest.approx(reference.statistic, rel=1e-12)
+        assert result.p[column] == pytest.approx(reference.pvalue, rel=1e-10)
+        assert (result.ci_low[column], result.ci_high[column]) == pytest.approx((low, high), rel=1e-12)
+        assert result.d_z[column] == pytest.approx(observed.mean() / observed.std(ddof=1), rel=1e-12)
+
+
+def test_mean_test_undefined_cases_are_nan() -> None:
+    result = mean_test(np.array([[1.0, np.nan, 2.0], [1.0, np.nan, 2.0]]), 0.95)
+    assert list(result.n) == [2, 0, 2]
+    assert np.isnan(result.t[0])  # zero variance
+    assert np.isnan(result.mean[1])
+
+
+def test_holm_hand_worked() -> None:
+    # sorted p 0.01, 0.02, 0.03, 0.04 → ×4, ×3, ×2, ×1 = 0.04, 0.06, 0.06, 0.04 → monotone 0.04, 0.06, 0.06, 0.06
+    adjusted = holm(np.array([0.03, 0.01, np.nan, 0.04, 0.02]))
+    assert adjusted[[1, 4, 0, 3]] == pytest.approx([0.04, 0.06, 0.06, 0.06])
+    assert np.isnan(adjusted[2])
+    assert holm(np.array([0.5, 0.9])) == pytest.approx([1.0, 1.0])
+
+
+def test_benjamini_hochberg_hand_worked() -> None:
+    # p sorted 0.01, 0.02, 0.03, 0.04 with m = 4: p·m/rank = 0.04, 0.04, 0.04, 0.04
+    adjusted = benjamini_hochberg(np.array([0.04, 0.01, 0.03, 0.02]))
+    assert adjusted == pytest.approx([0.04, 0.04, 0.04, 0.04])
+
+
+def test_wilcoxon_matches_the_fixture() -> None:
+    gaps = np.array([
+        [-1, 0, -2, -1, -1], [-1, -1, -1, -2, -1], [0, -1, -2, -1, -2],
+        [0, -1, -1, -1, -2], [-2, -1, -2, -2, -2], [0, 0, -1, -1, 0],
+    ], dtype=float)
+    assert wilcoxon_p(gaps) == pytest.approx([0.25, 0.125, 0.03125, 0.03125, 0.0625], abs=5e-5)

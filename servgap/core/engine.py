@@ -8,7 +8,6 @@ Part A, sections A1 and A5.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +26,7 @@ from servgap.core.results import (
     SegmentDimension,
     SegmentResult,
 )
-from servgap.core.stats import FloatArray, adjust, cronbach_alpha, mean_test, wilcoxon_p
+from servgap.core.stats import CoMoments, FloatArray, Moments, adjust, wilcoxon_p
 
 FACET_KEYS = ("expectation", "perception", "gap")
 
@@ -54,28 +53,39 @@ class DimensionScores:
     required: list[int]
 
 
-def _masked_mean(values: FloatArray, mask: np.ndarray) -> FloatArray:
-    """Row means of ``values`` over ``mask`` (NaN where the mask is empty)."""
-    counts = mask.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(mask, values, 0.0).sum(axis=1) / np.where(counts > 0, counts, np.nan)
-
-
-def _column_mean(values: FloatArray) -> FloatArray:
-    present = ~np.isnan(values)
-    counts = present.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(present, values, 0.0).sum(axis=0) / np.where(counts > 0, counts, np.nan)
-
-
 def required_items(item_count: int, ratio: float) -> int:
     """Items a respondent must answer on both facets for a dimension score: ⌈ratio · k⌉, at least 1."""
     return max(1, math.ceil(ratio * item_count - 1e-12))
 
 
-def dimension_scores(
-    expectation: FloatArray, perception: FloatArray, groups: list[np.ndarray], ratio: float
-) -> DimensionScores:
+@dataclass(frozen=True)
+class PreparedBlock:
+    """A block of E and P answers with masks and zero-filled copies, computed once and shared.
+
+    ``*_zeroed`` arrays hold 0 where a value does not count, so sums need no NaN handling.
+    """
+
+    missing_e: np.ndarray
+    missing_p: np.ndarray
+    paired: np.ndarray
+    e_zeroed: FloatArray  # E where answered
+    p_zeroed: FloatArray  # P where answered
+    e_paired: FloatArray  # E where both E and P are answered
+    p_paired: FloatArray  # P where both E and P are answered
+    g_paired: FloatArray  # P − E where both are answered
+
+    @classmethod
+    def of(cls, expectation: FloatArray, perception: FloatArray) -> PreparedBlock:
+        missing_e, missing_p = np.isnan(expectation), np.isnan(perception)
+        paired = ~missing_e & ~missing_p
+        e_zeroed = np.where(missing_e, 0.0, expectation)
+        p_zeroed = np.where(missing_p, 0.0, perception)
+        e_paired = e_zeroed * paired
+        p_paired = p_zeroed * paired
+        return cls(missing_e, missing_p, paired, e_zeroed, p_zeroed, e_paired, p_paired, p_paired - e_paired)
+
+
+def dimension_scores_of(block: PreparedBlock, groups: list[slice], ratio: float) -> DimensionScores:
     r"""Respondent dimension scores (docs/METHOD.md A1).
 
     For respondent r and dimension d, over the items of d with both E and P present:
@@ -90,28 +100,78 @@ def dimension_scores(
     Parasuraman, Zeithaml and Berry (1988), Journal of Retailing 64(1); Cronin and Taylor (1992),
     Journal of Marketing 56(3) for the perception-only score.
     """
-    respondents = expectation.shape[0]
+    respondents = block.paired.shape[0]
     shape = (respondents, len(groups))
-    scores = {name: np.full(shape, np.nan) for name in ("e", "p", "g", "servperf")}
+    e_scores, p_scores, servperf = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
     answered = np.zeros(shape, dtype=np.int64)
     required = []
     for position, columns in enumerate(groups):
-        e_items, p_items = expectation[:, columns], perception[:, columns]
-        paired = ~np.isnan(e_items) & ~np.isnan(p_items)
-        count = paired.sum(axis=1)
-        need = required_items(len(columns), ratio)
+        count = block.paired[:, columns].sum(axis=1)
+        need = required_items(columns.stop - columns.start, ratio)
         required.append(need)
-        scored = count >= need
         answered[:, position] = count
-        scores["e"][:, position] = np.where(scored, _masked_mean(e_items, paired), np.nan)
-        scores["p"][:, position] = np.where(scored, _masked_mean(p_items, paired), np.nan)
-        p_present = ~np.isnan(p_items)
-        scores["servperf"][:, position] = np.where(
-            p_present.sum(axis=1) >= need, _masked_mean(p_items, p_present), np.nan
-        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scored = count >= need
+            e_scores[:, position] = np.where(scored, block.e_paired[:, columns].sum(axis=1) / count, np.nan)
+            p_scores[:, position] = np.where(scored, block.p_paired[:, columns].sum(axis=1) / count, np.nan)
+            p_count = (~block.missing_p[:, columns]).sum(axis=1)
+            servperf[:, position] = np.where(p_count >= need, block.p_zeroed[:, columns].sum(axis=1) / p_count,
+                                             np.nan)
     # G_rd = P_rd − E_rd exactly, so that the dimension gap equals dimension P minus dimension E.
-    scores["g"] = scores["p"] - scores["e"]
-    return DimensionScores(scores["e"], scores["p"], scores["g"], scores["servperf"], answered, required)
+    return DimensionScores(e_scores, p_scores, p_scores - e_scores, servperf, answered, required)
+
+
+def dimension_scores(
+    expectation: FloatArray, perception: FloatArray, groups: list[slice], ratio: float
+) -> DimensionScores:
+    """Respondent dimension scores of whole arrays; see :func:`dimension_scores_of`."""
+    return dimension_scores_of(PreparedBlock.of(expectation, perception), groups, ratio)
+
+
+#: Respondents per block: small enough that a block's arrays stay in the CPU cache.
+BLOCK_ROWS = 16_384
+
+
+class _WeightedAccumulator:
+    r"""Weighted SERVQUAL score (docs/METHOD.md A1), accumulated block by block.
+
+    Per-respondent points (used whenever the data has them): :math:`w_{rd} = pts_{rd}/\sum_d pts_{rd}`,
+    :math:`WSQ_r = \sum_d w_{rd} G_{rd}` over respondents with every dimension score and a positive
+    points total; the score is :math:`\overline{WSQ_r}`. The aggregate variant
+    :math:`\sum_d \bar w_d \bar G_d` (mean weights over respondents with valid points) is reported
+    beside it. Fixed config weights: :math:`\sum_d w_d \bar G_d` with w normalised to sum to 1.
+
+    References
+    ----------
+    Parasuraman, Zeithaml and Berry (1988), Journal of Retailing 64(1), 12–40 (100-point allocation).
+    """
+
+    def __init__(self, dimensions: int, tolerance: float | None) -> None:
+        self.tolerance = tolerance
+        self.usable = 0
+        self.score_sum = 0.0
+        self.within = 0
+        self.proportion_sum = np.zeros(dimensions)
+        self.excluded = {"missing_points": 0, "zero_points_total": 0, "points_total_off_100": 0,
+                         "missing_dimension_score": 0}
+
+    def add(self, points: FloatArray, respondent_gaps: FloatArray) -> None:
+        totals = points.sum(axis=1)  # NaN when a dimension's points are missing
+        complete = ~np.isnan(totals)
+        positive = complete & (totals > 0)
+        within = positive if self.tolerance is None else positive & (np.abs(totals - 100) <= self.tolerance)
+        scored = ~np.isnan(respondent_gaps).any(axis=1)
+        usable = within & scored
+        with np.errstate(invalid="ignore", divide="ignore"):
+            proportions = points / totals[:, None]
+        self.score_sum += float((proportions[usable] * respondent_gaps[usable]).sum())
+        self.usable += int(usable.sum())
+        self.proportion_sum += proportions[within].sum(axis=0)
+        self.within += int(within.sum())
+        self.excluded["missing_points"] += int((~complete).sum())
+        self.excluded["zero_points_total"] += int((complete & ~positive).sum())
+        self.excluded["points_total_off_100"] += int((positive & ~within).sum())
+        self.excluded["missing_dimension_score"] += int((within & ~scored).sum())
 
 
 @dataclass(frozen=True)
@@ -124,48 +184,18 @@ class WeightedScore:
     excluded: dict[str, int]
 
 
-def weighted_score(
-    dimension_gaps: FloatArray,
-    respondent_gaps: FloatArray,
-    points: FloatArray | None,
-    fixed: dict[str, float] | None,
-    dimension_ids: list[str],
-    tolerance: float | None,
-) -> WeightedScore:
-    r"""Weighted SERVQUAL score (docs/METHOD.md A1).
-
-    Per-respondent points (used whenever the data has them): :math:`w_{rd} = pts_{rd}/\sum_d pts_{rd}`,
-    :math:`WSQ_r = \sum_d w_{rd} G_{rd}` over respondents with every dimension score and a positive
-    points total, and the score is :math:`\overline{WSQ_r}`. The aggregate variant
-    :math:`\sum_d \bar w_d \bar G_d` (mean weights over respondents with valid points) is reported
-    beside it. Fixed config weights: :math:`\sum_d w_d \bar G_d` with w normalised to sum to 1.
-
-    References
-    ----------
-    Parasuraman, Zeithaml and Berry (1988), Journal of Retailing 64(1), 12–40 (100-point allocation).
-    """
-    if points is not None:
-        totals = points.sum(axis=1)  # NaN when a dimension's points are missing
-        complete_points = ~np.isnan(totals)
-        positive = complete_points & (totals > 0)
-        within = positive if tolerance is None else positive & (np.abs(totals - 100) <= tolerance)
-        scored = ~np.isnan(respondent_gaps).any(axis=1)
-        usable = within & scored
-        with np.errstate(invalid="ignore", divide="ignore"):
-            proportions = points / totals[:, None]
-        per_respondent = (proportions[usable] * respondent_gaps[usable]).sum(axis=1)
-        mean_weights = proportions[within].mean(axis=0) if within.any() else np.full(len(dimension_ids), np.nan)
-        excluded = {
-            "missing_points": int((~complete_points).sum()),
-            "zero_points_total": int((complete_points & ~positive).sum()),
-            "points_total_off_100": int((positive & ~within).sum()),
-            "missing_dimension_score": int((within & ~scored).sum()),
-        }
-        value = float(per_respondent.mean()) if usable.any() else None
-        aggregate = float((mean_weights * dimension_gaps).sum()) if within.any() else None
-        return WeightedScore(value, aggregate, "per_respondent", int(usable.sum()),
-                             dict(zip(dimension_ids, mean_weights.tolist(), strict=True)),
-                             {k: v for k, v in excluded.items() if v})
+def _weighted_result(accumulator: _WeightedAccumulator | None, fixed: dict[str, float] | None,
+                     dimension_gaps: FloatArray, dimension_ids: list[str]) -> WeightedScore:
+    if accumulator is not None:
+        mean_weights = accumulator.proportion_sum / accumulator.within if accumulator.within else \
+            np.full(len(dimension_ids), np.nan)
+        return WeightedScore(
+            value=accumulator.score_sum / accumulator.usable if accumulator.usable else None,
+            aggregate=float((mean_weights * dimension_gaps).sum()) if accumulator.within else None,
+            method="per_respondent", n=accumulator.usable,
+            weights=dict(zip(dimension_ids, mean_weights.tolist(), strict=True)),
+            excluded={key: count for key, count in accumulator.excluded.items() if count},
+        )
     if fixed:
         raw = np.array([fixed.get(d, 0.0) for d in dimension_ids])
         weights = raw / raw.sum()
@@ -174,12 +204,51 @@ def weighted_score(
     return WeightedScore(None, None, "none", 0, {}, {})
 
 
-def _nan_to_none(value: float) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+class _SegmentAccumulator:
+    """Per segment value: respondents with any dimension score, and per dimension sums and counts."""
+
+    def __init__(self, values: np.ndarray, dimensions: int) -> None:
+        labels = ["\x00missing" if value is None else str(value) for value in values.tolist()]
+        self.order = sorted(set(labels), key=lambda text: (text == "\x00missing", text))
+        code_of = {label: code for code, label in enumerate(self.order)}
+        self.codes = np.array([code_of[label] for label in labels], dtype=np.int64)
+        groups = len(self.order)
+        self.n = np.zeros(groups, dtype=np.int64)
+        self.sums = np.zeros((groups, dimensions))
+        self.counts = np.zeros((groups, dimensions), dtype=np.int64)
+
+    def add(self, rows: slice, respondent_gaps: FloatArray) -> None:
+        codes = self.codes[rows]
+        groups = len(self.order)
+        scored = ~np.isnan(respondent_gaps)
+        self.n += np.bincount(codes[scored.any(axis=1)], minlength=groups)
+        for dimension in range(respondent_gaps.shape[1]):
+            members = codes[scored[:, dimension]]
+            self.sums[:, dimension] += np.bincount(members, weights=respondent_gaps[scored[:, dimension], dimension],
+                                                   minlength=groups)
+            self.counts[:, dimension] += np.bincount(members, minlength=groups)
+
+    def results(self, column: str, dimension_ids: list[str], minimum: int) -> list[SegmentResult]:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gaps = self.sums / np.where(self.counts > 0, self.counts, np.nan)
+        return [
+            SegmentResult(
+                column=column, value=None if label == "\x00missing" else label, n=int(self.n[code]),
+                small=int(self.n[code]) < minimum, gap=float(np.mean(gaps[code])),
+                dimensions={d: SegmentDimension(int(self.counts[code, i]), float(gaps[code, i]))
+                            for i, d in enumerate(dimension_ids)},
+            )
+            for code, label in enumerate(self.order)
+        ]
 
 
 def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOptions | None = None) -> Assessment:
-    """Compute the customer-gap assessment of ``responses`` against ``config``."""
+    """Compute the customer-gap assessment of ``responses`` against ``config``.
+
+    Respondents are processed in blocks of :data:`BLOCK_ROWS`; each block adds to mergeable
+    moments (counts, means, co-moments), so the result equals the whole-sample computation while
+    every intermediate array stays small.
+    """
     options = options or AnalysisOptions()
     analysis = config.analysis
     confidence = options.confidence or analysis.confidence
@@ -187,65 +256,121 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
     correction = options.correction or analysis.correction.value
     respondents = responses.rows_read
     item_count = len(responses.item_ids)
-    nan_matrix = np.full((respondents, item_count), np.nan)
-    expectation = responses.facets.get(Facet.EXPECTATION, nan_matrix)
     perception = responses.facets[Facet.PERCEPTION]
-    gaps = perception - expectation
+    expectation = responses.facets.get(Facet.EXPECTATION)
+    if expectation is None:
+        expectation = np.full((respondents, item_count), np.nan)
+    position_of = {item_id: position for position, item_id in enumerate(responses.item_ids)}
+    # Items follow config order, so each dimension's items are one contiguous run of columns.
+    groups = []
+    for dimension in config.dimensions:
+        first = position_of[dimension.items[0].id]
+        groups.append(slice(first, first + len(dimension.items)))
+    dimension_ids = [d.id for d in config.dimensions]
+    dimension_count = len(groups)
 
-    # --- items ---
-    item_test = mean_test(gaps, confidence)
-    paired = ~np.isnan(gaps)
-    item_e = _column_mean(np.where(paired, expectation, np.nan))
-    item_p = _column_mean(np.where(paired, perception, np.nan))
-    item_p_only = _column_mean(perception)
-    item_p_n = (~np.isnan(perception)).sum(axis=0)
+    item_gap = Moments(item_count)
+    item_sums = np.zeros((3, item_count))  # paired E, paired P, P alone
+    item_counts = np.zeros((2, item_count), dtype=np.int64)  # negative gaps, P answered
+    dimension_gap = Moments(dimension_count)
+    dimension_sums = np.zeros((3, dimension_count))  # E_rd, P_rd, perception-only
+    dimension_counts = np.zeros((4, dimension_count), dtype=np.int64)  # negative, perception-only n, none, too few
+    reliability = {(d, key): CoMoments(columns.stop - columns.start) for d, columns in enumerate(groups)
+                   for key in FACET_KEYS}
+    weighted = (_WeightedAccumulator(dimension_count, config.importance.points_tolerance)
+                if responses.points is not None else None)
+    segment_columns = list(options.segment_by) or list(responses.segments)
+    segments = {column: _SegmentAccumulator(responses.segments[column], dimension_count)
+                for column in segment_columns}
+    rows_used = straight_liners = 0
+    required: list[int] = []
+
+    for start in range(0, max(respondents, 1), BLOCK_ROWS):
+        rows = slice(start, min(start + BLOCK_ROWS, respondents))
+        block_e, block_p = expectation[rows], perception[rows]
+        block = PreparedBlock.of(block_e, block_p)
+        answered_p = ~block.missing_p
+        item_gap.add_present(block.g_paired, block.paired)
+        item_sums[0] += block.e_paired.sum(axis=0)
+        item_sums[1] += block.p_paired.sum(axis=0)
+        item_sums[2] += block.p_zeroed.sum(axis=0)
+        item_counts[0] += (block.g_paired < 0).sum(axis=0)
+        item_counts[1] += answered_p.sum(axis=0)
+
+        scores = dimension_scores_of(block, groups, analysis.min_item_ratio)
+        required = scores.required
+        scored = ~np.isnan(scores.gap)
+        dimension_gap.add(scores.gap)
+        dimension_sums[0] += np.where(scored, scores.expectation, 0.0).sum(axis=0)
+        dimension_sums[1] += np.where(scored, scores.perception, 0.0).sum(axis=0)
+        servperf_scored = ~np.isnan(scores.perception_only)
+        dimension_sums[2] += np.where(servperf_scored, scores.perception_only, 0.0).sum(axis=0)
+        dimension_counts[0] += (scores.gap < 0).sum(axis=0)
+        dimension_counts[1] += servperf_scored.sum(axis=0)
+        dimension_counts[2] += (scores.answered == 0).sum(axis=0)
+        dimension_counts[3] += ((scores.answered > 0) & (scores.answered < np.array(required))).sum(axis=0)
+        rows_used += int(scored.any(axis=1).sum())
+
+        for d, columns in enumerate(groups):
+            width = columns.stop - columns.start
+            complete_e = (~block.missing_e[:, columns]).sum(axis=1) == width
+            complete_p = answered_p[:, columns].sum(axis=1) == width
+            reliability[(d, "expectation")].add_rows(block.e_zeroed[:, columns], complete_e)
+            reliability[(d, "perception")].add_rows(block.p_zeroed[:, columns], complete_p)
+            reliability[(d, "gap")].add_rows(block.g_paired[:, columns], complete_e & complete_p)
+        if weighted is not None and responses.points is not None:
+            weighted.add(responses.points[rows], scores.gap)
+        for accumulator in segments.values():
+            accumulator.add(rows, scores.gap)
+        answered_count = (~block.missing_e).sum(axis=1) + answered_p.sum(axis=1)
+        # fmax/fmin skip NaN; a respondent with no answers has a NaN spread and is not counted.
+        spread = (np.fmax(np.fmax.reduce(block_e, axis=1), np.fmax.reduce(block_p, axis=1))
+                  - np.fmin(np.fmin.reduce(block_e, axis=1), np.fmin.reduce(block_p, axis=1)))
+        straight_liners += int(((answered_count >= 4) & (spread == 0)).sum())
+
+    item_test = item_gap.summary(confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
-        item_share_negative = (gaps < 0).sum(axis=0) / np.where(item_test.n > 0, item_test.n, np.nan)
-    item_wilcoxon = wilcoxon_p(gaps) if test in ("wilcoxon", "both") else None
+        item_e = item_sums[0] / item_test.n
+        item_p = item_sums[1] / item_test.n
+        item_p_only = item_sums[2] / item_counts[1]
+        item_share_negative = item_counts[0] / item_test.n
+    item_wilcoxon = None
+    dimension_wilcoxon = None
+    if test in ("wilcoxon", "both"):
+        # The signed-rank test needs every difference, not moments: computed on the full arrays.
+        item_wilcoxon = wilcoxon_p(perception - expectation)
+        dimension_wilcoxon = wilcoxon_p(dimension_scores(expectation, perception, groups,
+                                                         analysis.min_item_ratio).gap)
     item_p_values = item_wilcoxon if test == "wilcoxon" and item_wilcoxon is not None else item_test.p
     item_adjusted = adjust(item_p_values, correction)
 
-    # --- dimensions ---
-    position_of = {item_id: position for position, item_id in enumerate(responses.item_ids)}
-    groups = [np.array([position_of[item.id] for item in d.items]) for d in config.dimensions]
-    scores = dimension_scores(expectation, perception, groups, analysis.min_item_ratio)
-    dimension_test = mean_test(scores.gap, confidence)
-    dimension_e = _column_mean(scores.expectation)
-    dimension_p = _column_mean(scores.perception)
-    dimension_servperf = _column_mean(scores.perception_only)
+    dimension_test = dimension_gap.summary(confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
-        dimension_share_negative = (scores.gap < 0).sum(axis=0) / np.where(
-            dimension_test.n > 0, dimension_test.n, np.nan
-        )
-    dimension_wilcoxon = wilcoxon_p(scores.gap) if test in ("wilcoxon", "both") else None
+        dimension_e = dimension_sums[0] / dimension_test.n
+        dimension_p = dimension_sums[1] / dimension_test.n
+        dimension_servperf = dimension_sums[2] / dimension_counts[1]
+        dimension_share_negative = dimension_counts[0] / dimension_test.n
     dimension_p_values = dimension_wilcoxon if test == "wilcoxon" and dimension_wilcoxon is not None \
         else dimension_test.p
     dimension_adjusted = adjust(dimension_p_values, correction)
-
-    dimension_ids = [d.id for d in config.dimensions]
-    weighted = weighted_score(
-        dimension_test.mean, scores.gap, responses.points, config.importance.weights, dimension_ids,
-        config.importance.points_tolerance,
-    )
+    weighted_result = _weighted_result(weighted, config.importance.weights, dimension_test.mean, dimension_ids)
 
     alphas: dict[str, dict[str, Alpha]] = {}
     item_alpha_if_deleted: dict[str, dict[str, float]] = {item_id: {} for item_id in responses.item_ids}
     item_total: dict[str, dict[str, float]] = {item_id: {} for item_id in responses.item_ids}
-    for dimension, columns in zip(config.dimensions, groups, strict=True):
+    for d, dimension in enumerate(config.dimensions):
         alphas[dimension.id] = {}
-        for key, matrix in zip(FACET_KEYS, (expectation, perception, gaps), strict=True):
-            reliability = cronbach_alpha(matrix[:, columns], confidence)
-            alphas[dimension.id][key] = Alpha(reliability.n, reliability.alpha, reliability.ci_low,
-                                              reliability.ci_high)
+        for key in FACET_KEYS:
+            result = reliability[(d, key)].reliability(confidence)
+            alphas[dimension.id][key] = Alpha(result.n, result.alpha, result.ci_low, result.ci_high)
             for offset, item in enumerate(dimension.items):
-                item_alpha_if_deleted[item.id][key] = float(reliability.alpha_if_deleted[offset])
-                item_total[item.id][key] = float(reliability.item_total[offset])
+                item_alpha_if_deleted[item.id][key] = float(result.alpha_if_deleted[offset])
+                item_total[item.id][key] = float(result.item_total[offset])
 
     items = []
-    dimension_of = {item.id: d.id for d, item in config.items()}
-    for position, (_, item) in enumerate(config.items()):
+    for position, (dimension, item) in enumerate(config.items()):
         items.append(ItemResult(
-            id=item.id, dimension=dimension_of[item.id], text=item.text, reverse=item.reverse,
+            id=item.id, dimension=dimension.id, text=item.text, reverse=item.reverse,
             n=int(item_test.n[position]), expectation=float(item_e[position]), perception=float(item_p[position]),
             gap=float(item_test.mean[position]), gap_sd=float(item_test.sd[position]),
             gap_ci=(float(item_test.ci_low[position]), float(item_test.ci_high[position])),
@@ -253,19 +378,16 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
             p_adjusted=float(item_adjusted[position]), effect_size=float(item_test.d_z[position]),
             wilcoxon_p=None if item_wilcoxon is None else float(item_wilcoxon[position]),
             share_negative=float(item_share_negative[position]), perception_only=float(item_p_only[position]),
-            perception_n=int(item_p_n[position]), alpha_if_deleted=item_alpha_if_deleted[item.id],
+            perception_n=int(item_counts[1][position]), alpha_if_deleted=item_alpha_if_deleted[item.id],
             item_total=item_total[item.id],
         ))
 
     dimensions = []
     for position, dimension in enumerate(config.dimensions):
-        counts = scores.answered[:, position]
-        need = scores.required[position]
-        left_out = LeftOut(
-            total=int((counts < need).sum()), no_answers=int((counts == 0).sum()),
-            too_few_items=int(((counts > 0) & (counts < need)).sum()), required_items=need,
-            items=len(dimension.items),
-        )
+        no_answers, too_few = int(dimension_counts[2][position]), int(dimension_counts[3][position])
+        left_out = LeftOut(total=no_answers + too_few, no_answers=no_answers, too_few_items=too_few,
+                           required_items=required_items(len(dimension.items), analysis.min_item_ratio),
+                           items=len(dimension.items))
         dimensions.append(DimensionResult(
             id=dimension.id, name=dimension.name, items=[item.id for item in dimension.items],
             n=int(dimension_test.n[position]), expectation=float(dimension_e[position]),
@@ -277,31 +399,19 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
             wilcoxon_p=None if dimension_wilcoxon is None else float(dimension_wilcoxon[position]),
             share_negative=float(dimension_share_negative[position]),
             perception_only=float(dimension_servperf[position]),
-            perception_only_n=int((~np.isnan(scores.perception_only[:, position])).sum()),
-            alpha=alphas[dimension.id], left_out=left_out,
-            weight=weighted.weights.get(dimension.id),
+            perception_only_n=int(dimension_counts[1][position]),
+            alpha=alphas[dimension.id], left_out=left_out, weight=weighted_result.weights.get(dimension.id),
         ))
 
     overall = Overall(
         expectation=float(np.mean(dimension_e)), perception=float(np.mean(dimension_p)),
         gap=float(np.mean(dimension_test.mean)), perception_only=float(np.mean(dimension_servperf)),
-        weighted_gap=weighted.value, weighted_gap_aggregate=weighted.aggregate, weighting=weighted.method,
-        weighted_n=weighted.n, weights=weighted.weights, weighting_excluded=weighted.excluded,
+        weighted_gap=weighted_result.value, weighted_gap_aggregate=weighted_result.aggregate,
+        weighting=weighted_result.method, weighted_n=weighted_result.n, weights=weighted_result.weights,
+        weighting_excluded=weighted_result.excluded,
     )
-
-    segment_columns = list(options.segment_by) or list(responses.segments)
-    segments = []
-    for column in segment_columns:
-        segments.extend(_segments(column, responses.segments[column], scores.gap, dimension_ids,
-                                  analysis.min_segment_n))
-
-    used = ~np.isnan(scores.gap).all(axis=1)
-    both_facets = np.concatenate([expectation, perception], axis=1)
-    answered_count = (~np.isnan(both_facets)).sum(axis=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: no answers, no spread
-        spread = np.nanmax(both_facets, axis=1) - np.nanmin(both_facets, axis=1)
-    straight_liners = int(((answered_count >= 4) & (spread == 0)).sum())
+    segment_results = [result for column, accumulator in segments.items()
+                       for result in accumulator.results(column, dimension_ids, analysis.min_segment_n)]
     notes = []
     if Facet.EXPECTATION not in responses.facets:
         notes.append("no expectation ratings: gaps are not computed; perception-only scores are reported")
@@ -309,7 +419,7 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
         notes.append("no respondent id column: respondents are identified by their spreadsheet row")
     quality = DataQuality(
         file=responses.path, file_format=responses.file_format, encoding=responses.encoding,
-        delimiter=responses.delimiter, rows_read=respondents, rows_used=int(used.sum()),
+        delimiter=responses.delimiter, rows_read=respondents, rows_used=rows_used,
         ids_from_rows=responses.ids_from_rows, missing_cells=responses.missing_cells,
         invalid_as_missing=[CellNote(i.row, i.column, i.header, i.value, i.message)
                             for i in responses.invalid_as_missing],
@@ -321,24 +431,5 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
         scale=(config.instrument.scale.min, config.instrument.scale.max),
         facets=[facet.value for facet in config.instrument.facets], confidence=confidence, test=test,
         correction=correction, min_segment_n=analysis.min_segment_n, items=items, dimensions=dimensions,
-        overall=overall, segments=segments, data_quality=quality,
+        overall=overall, segments=segment_results, data_quality=quality,
     )
-
-
-def _segments(column: str, values: np.ndarray, respondent_gaps: FloatArray, dimension_ids: list[str],
-              minimum: int) -> list[SegmentResult]:
-    """Dimension gaps per value of a segment column (respondents with no value form their own group)."""
-    labels = np.array(["\x00missing" if value is None else str(value) for value in values], dtype=object)
-    results = []
-    for label in sorted(set(labels.tolist()), key=lambda text: (text == "\x00missing", text)):
-        members = respondent_gaps[labels == label]
-        scored = ~np.isnan(members)
-        counts = scored.sum(axis=0)
-        gaps = _column_mean(members)
-        n = int((~np.isnan(members).all(axis=1)).sum())
-        results.append(SegmentResult(
-            column=column, value=None if label == "\x00missing" else label, n=n, small=n < minimum,
-            gap=float(np.mean(gaps)),
-            dimensions={d: SegmentDimension(int(counts[i]), float(gaps[i])) for i, d in enumerate(dimension_ids)},
-        ))
-    return results

@@ -92,11 +92,12 @@ def widen(
     for kind, mask in (("scale", ~is_points), ("points", is_points)):
         if not mask.any():
             continue
-        converted, _, invalid, original = validator.convert(value_column[mask], kind)
+        converted = np.empty(int(mask.sum()))
+        _, invalid = validator.convert(value_column[mask], kind, converted)
         values[mask] = converted
         if invalid.any():
-            _collect_invalid(issues, invalid, original, lowered["value"], "value", kind, config, policy_rule,
-                             row_numbers[mask])
+            _collect_invalid(issues, invalid, value_column[mask], lowered["value"], "value", kind, config,
+                             policy_rule, row_numbers[mask])
 
     codes, order = pd.factorize(respondents)
     wide: dict[str, object] = {"respondent_id": np.asarray(order, dtype=object)}

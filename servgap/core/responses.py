@@ -8,6 +8,7 @@ None) and every data issue found, each naming the spreadsheet row (header = row 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -174,23 +175,43 @@ def _first_long_row(path: Path, encoding: str, delimiter: str, width: int) -> in
     return None
 
 
+def _looks_like_utf8(raw: bytes) -> bool:
+    """True when the whole file is valid UTF-8 (checked without keeping a decoded copy)."""
+    if raw.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    chunk = 1 << 22
+    try:
+        for start in range(0, len(raw), chunk):
+            decoder.decode(raw[start:start + chunk], final=start + chunk >= len(raw))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _read_csv(path: Path, options: ReadOptions) -> _Table:
     raw = path.read_bytes()
-    if not raw.strip():
+    if not raw[:65536].strip() and not raw.strip():
         raise _refuse(data_rules.DATA_EMPTY, "the file is empty")
     if b"\x00" in raw[:65536]:
         raise _refuse(data_rules.DATA_UNREADABLE, "the file contains NUL bytes: it is binary, not a CSV "
                       "export (for Excel files use the .xlsx ending)")
     try:
-        decoded = decode(raw, options.encoding)
+        if options.encoding is None and _looks_like_utf8(raw):
+            # Valid UTF-8 throughout: pandas decodes it again while parsing, so only the start is
+            # kept as text (for the delimiter and header), not a second copy of a large file.
+            encoding, text = "utf-8", raw[: 1 << 20].decode("utf-8-sig", errors="ignore")
+        else:
+            decoded = decode(raw, options.encoding)
+            encoding, text = decoded.encoding, decoded.text[: 1 << 20]
+            del decoded
     except DecodeError as error:
         before = raw[: error.offset]
         row = before.count(b"\n") + 1
         raise _refuse(data_rules.DATA_ENCODING, f"{error} (first bad byte on line {row}); re-export as "
                       "UTF-8 or name the encoding with --encoding", row=row) from None
-    encoding = decoded.encoding
-    text = decoded.text[: 1 << 20].removeprefix("\ufeff")
-    del raw, decoded
+    text = text.removeprefix("\ufeff")
+    del raw
     delimiter = options.delimiter or _sniff_delimiter(text[:65536])
     try:
         header_row = next(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -203,11 +224,14 @@ def _read_csv(path: Path, options: ReadOptions) -> _Table:
         with warnings.catch_warnings():
             # index_col=False makes pandas warn (not silently shift columns) when a row is too long.
             warnings.simplefilter("error", pd.errors.ParserWarning)
+            # Mixed-type columns are validated cell by cell below; pandas need not warn about them.
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             frame = pd.read_csv(
-                path, sep=delimiter, header=0, names=list(range(len(headers))), encoding=pandas_encoding,
-                keep_default_na=False, na_values=[""], skip_blank_lines=True, engine="c", low_memory=False,
-                index_col=False,
+                path, sep=delimiter, header=0, encoding=pandas_encoding, keep_default_na=False, na_values=[""],
+                skip_blank_lines=True, engine="c", index_col=False,
             )
+        # Columns are addressed by position (headers may repeat); renaming is cheaper than names=.
+        frame.columns = list(range(len(frame.columns)))
     except (pd.errors.ParserError, pd.errors.ParserWarning) as error:
         long_row = _first_long_row(path, pandas_encoding, delimiter, len(headers))
         where = f"row {long_row} has more cells than the header's {len(headers)}" if long_row else str(error).strip()
@@ -287,31 +311,39 @@ class _CellValidator:
         self.low = config.instrument.scale.min
         self.high = config.instrument.scale.max
 
-    def convert(self, column: pd.Series, kind: str) -> tuple[FloatArray, np.ndarray, np.ndarray, pd.Series]:
-        """Return (values with NaN for missing/invalid, missing mask, invalid mask, original text).
+    def convert(self, column: pd.Series, kind: str, out: FloatArray) -> tuple[np.ndarray, np.ndarray]:
+        """Write the column's numbers into ``out`` (NaN for missing and invalid cells).
 
-        ``kind`` is 'scale' (a whole point on the scale) or 'points' (a non-negative number).
+        Returns the (missing, invalid) masks. ``kind`` is 'scale' (a whole point on the scale) or
+        'points' (a non-negative number). Writing into a preallocated column avoids a temporary
+        array per column, which matters for files of a million rows.
         """
         if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
-            values = column.to_numpy(dtype=float, na_value=np.nan, copy=True)
-            missing = np.isnan(values) | np.isin(values, self.numeric_codes)
-            invalid = np.zeros(len(values), dtype=bool)
+            if isinstance(column.dtype, np.dtype):
+                np.copyto(out, column.to_numpy(), casting="unsafe")  # a plain float or int column: no NA fill
+            else:
+                np.copyto(out, column.to_numpy(dtype=float, na_value=np.nan))
+            missing = np.isnan(out)
+            if self.numeric_codes.size:
+                missing |= np.isin(out, self.numeric_codes)
+            invalid = np.zeros(len(out), dtype=bool)
         else:
             text = column.astype("string").str.strip()
             missing = (text.isna() | text.isin(self.text_codes)).to_numpy(dtype=bool, copy=True)
             numbers = pd.to_numeric(text.mask(pd.Series(missing, index=text.index)), errors="coerce")
-            values = numbers.to_numpy(dtype=float, na_value=np.nan, copy=True)
-            invalid = ~missing & np.isnan(values)
-            missing |= ~invalid & np.isin(values, self.numeric_codes)
-        present = ~missing & ~invalid
+            np.copyto(out, numbers.to_numpy(dtype=float, na_value=np.nan))
+            invalid = ~missing & np.isnan(out)
+            if self.numeric_codes.size:
+                missing |= ~invalid & np.isin(out, self.numeric_codes)
         with np.errstate(invalid="ignore"):
             if kind == "scale":
-                out_of_range = present & ((values < self.low) | (values > self.high) | (values != np.round(values)))
+                # NaN compares False everywhere, so missing cells never count as out of range.
+                out_of_range = (out < self.low) | (out > self.high) | ((out != np.round(out)) & ~np.isnan(out))
             else:
-                out_of_range = present & ~(values >= 0)
-        invalid |= out_of_range
-        values = np.where(missing | invalid, np.nan, values)
-        return values, missing, invalid, column
+                out_of_range = out < 0
+        invalid |= out_of_range & ~missing
+        out[missing | invalid] = np.nan
+        return missing, invalid
 
 
 def _why_invalid(value: object, kind: str, low: int, high: int) -> str:
@@ -480,49 +512,50 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
     missing_cells: dict[str, int] = {}
     columns_used: dict[str, str] = {}
     for facet in config.instrument.facets:
-        matrix = np.empty((len(frame), len(item_ids)))
+        # Column-major: each item is contiguous, so per-item reductions in the engine run at full speed.
+        matrix = np.empty((len(frame), len(item_ids)), order="F")
         missing_total = 0
         for position, item_id in enumerate(item_ids):
             column = plan.item_columns[(item_id, facet)]
-            values, missing, invalid, original = validator.convert(frame[column], "scale")
+            missing, invalid = validator.convert(frame[column], "scale", matrix[:, position])
             missing_total += int(missing.sum())
             if invalid.any():
-                _collect_invalid(issues, invalid, original, column, table.headers[column], "scale", config,
+                _collect_invalid(issues, invalid, frame[column], column, table.headers[column], "scale", config,
                                  invalid_rule, row_numbers)
-            matrix[:, position] = values
             columns_used[f"{item_id}.{facet.value}"] = table.headers[column]
-        matrix[:, reverse] = scale.min + scale.max - matrix[:, reverse]
+        if reverse.any():
+            matrix[:, reverse] = scale.min + scale.max - matrix[:, reverse]
         facets[facet] = matrix
         missing_cells[facet.value] = missing_total
 
     points = None
     if plan.points_columns is not None:
-        points = np.empty((len(frame), len(config.dimensions)))
+        points = np.empty((len(frame), len(config.dimensions)), order="F")
         for position, dimension in enumerate(config.dimensions):
             column = plan.points_columns[dimension.id]
-            values, missing, invalid, original = validator.convert(frame[column], "points")
+            _, invalid = validator.convert(frame[column], "points", points[:, position])
             if invalid.any():
-                _collect_invalid(issues, invalid, original, column, table.headers[column], "points", config,
+                _collect_invalid(issues, invalid, frame[column], column, table.headers[column], "points", config,
                                  invalid_rule, row_numbers)
-            points[:, position] = values
             columns_used[f"{dimension.id}.importance"] = table.headers[column]
         missing_cells["importance"] = int(np.isnan(points).sum())
 
     if plan.id_column is not None:
-        ids_series = frame[plan.id_column]
-        ids = ["" if pd.isna(value) else _id_text(value) for value in ids_series.tolist()]
-        seen: dict[str, int] = {}
-        for position, identifier in enumerate(ids):
-            if identifier == "":
-                issues.append(DataIssue(data_rules.DUPLICATE_RESPONDENT, int(row_numbers[position]),
-                                        plan.id_column + 1, table.headers[plan.id_column],
-                                        "the respondent id is blank; every row needs an id"))
-            elif identifier in seen:
-                issues.append(DataIssue(data_rules.DUPLICATE_RESPONDENT, int(row_numbers[position]),
-                                        plan.id_column + 1, table.headers[plan.id_column],
-                                        f"respondent id '{identifier}' already appears on row {seen[identifier]}"))
-            else:
-                seen[identifier] = int(row_numbers[position])
+        id_text = _as_text(frame[plan.id_column])
+        header = table.headers[plan.id_column]
+        blank = id_text.isna().to_numpy(dtype=bool)
+        repeated = (id_text.duplicated(keep="first") & ~id_text.isna()).to_numpy(dtype=bool)
+        first_row = {}
+        if repeated.any():
+            first = ~id_text.duplicated(keep="first").to_numpy(dtype=bool) & ~blank
+            first_row = dict(zip(id_text[first].tolist(), row_numbers[first].tolist(), strict=True))
+        for row_index in np.flatnonzero(blank | repeated):
+            message = ("the respondent id is blank; every row needs an id" if blank[row_index] else
+                       f"respondent id '{id_text.iloc[row_index]}' already appears on row "
+                       f"{first_row[id_text.iloc[row_index]]}")
+            issues.append(DataIssue(data_rules.DUPLICATE_RESPONDENT, int(row_numbers[row_index]),
+                                    plan.id_column + 1, header, message))
+        ids = id_text.fillna("").tolist()
         ids_from_rows = False
     else:
         ids = [str(number) for number in row_numbers]
@@ -530,10 +563,7 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
 
     segments = {}
     for name, column in plan.segment_columns.items():
-        segments[name] = np.array(
-            [None if pd.isna(v) or str(v).strip() == "" else _id_text(v) for v in frame[column].tolist()],
-            dtype=object,
-        )
+        segments[name] = _as_text(frame[column]).astype(object).where(lambda v: v.notna(), None).to_numpy()
 
     if any(issue.rule.severity is Severity.ERROR for issue in issues):
         return ReadOutcome(None, issues)
@@ -547,11 +577,18 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
     return ReadOutcome(responses, issues)
 
 
-def _id_text(value: object) -> str:
-    """Show ids and segment values as the spreadsheet does: 7.0 read as a float is '7'."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _as_text(column: pd.Series) -> pd.Series:
+    """Ids and segment values as text, as the spreadsheet shows them (7.0 read as a float is '7'); NA if blank."""
+    if pd.api.types.is_float_dtype(column.dtype):
+        whole = column.notna() & (column == column.round())
+        text = column.astype(object).where(column.notna(), None)
+        text[whole] = column[whole].astype("int64").astype(str)
+        return text
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return column.astype(str).astype(object)
+    # Text cells: blanks were read as missing already; values are kept exactly as exported.
+    text = pd.Series(column.to_numpy(dtype=object, na_value=None), index=column.index, dtype=object)
+    return text.where(text.notna() & (text != ""), None)
 
 
 def check_data_file(loaded: ConfigLoad, path: Path, options: ReadOptions | None = None) -> list[Finding]:

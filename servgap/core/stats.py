@@ -34,57 +34,80 @@ class MeanTest:
     d_z: FloatArray
 
 
-def mean_test(values: FloatArray, confidence: float) -> MeanTest:
-    r"""Mean, SD, t-interval, one-sample t-test against 0 and d_z, per column, ignoring NaN.
+class Moments:
+    """Count, mean and sum of squared deviations per column, mergeable chunk by chunk.
 
-    For a column with n observed values x (differences P − E, for a paired test):
-
-    .. math::
-
-        \bar x = \frac{1}{n}\sum x_r, \quad s = \sqrt{\frac{\sum (x_r-\bar x)^2}{n-1}}, \quad
-        t = \frac{\bar x}{s/\sqrt n}, \quad p = 2\,P(T_{n-1} > |t|),
-
-        \bar x \pm t_{1-(1-c)/2,\,n-1}\, s/\sqrt n, \qquad d_z = \bar x / s .
-
-    A t-test on the differences is the paired t-test of P against E (``scipy.stats.ttest_rel``).
-
-    Parameters
-    ----------
-    values:
-        2-D array, observations in rows, NaN for missing.
-    confidence:
-        Confidence level of the interval, e.g. 0.95.
+    Chunks are combined with Chan, Golub and LeVeque's pairwise update, so that a file of any size
+    is summarised in cache-sized pieces with the accuracy of a two-pass computation.
 
     References
     ----------
-    Student (1908); Cohen, J. (1988), *Statistical Power Analysis for the Behavioral Sciences*,
-    for d_z; docs/METHOD.md A1.
+    Chan, T. F., Golub, G. H. and LeVeque, R. J. (1983), The American Statistician 37(3), 242–247.
     """
-    present = ~np.isnan(values)
-    n = present.sum(axis=0)
-    filled = np.where(present, values, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = filled.sum(axis=0) / n
-        deviations = np.where(present, values - mean, 0.0)
-        variance = (deviations**2).sum(axis=0) / (n - 1)
-        sd = np.sqrt(np.where(n > 1, variance, np.nan))
-        standard_error = sd / np.sqrt(n)
-        dof = np.where(n > 1, n - 1, np.nan)
-        critical = stats.t.ppf(1 - (1 - confidence) / 2, dof)
-        t = np.where(standard_error > 0, mean / standard_error, np.nan)
-        p = 2 * stats.t.sf(np.abs(t), dof)
-        d_z = np.where(sd > 0, mean / sd, np.nan)
-    mean = np.where(n > 0, mean, np.nan)
-    return MeanTest(
-        n=n.astype(np.int64),
-        mean=mean,
-        sd=sd,
-        ci_low=mean - critical * standard_error,
-        ci_high=mean + critical * standard_error,
-        t=t,
-        p=p,
-        d_z=d_z,
-    )
+
+    def __init__(self, width: int) -> None:
+        self.n = np.zeros(width, dtype=np.int64)
+        self.mean = np.zeros(width)
+        self.m2 = np.zeros(width)
+
+    def add(self, values: FloatArray) -> Moments:
+        """Fold a block (rows × columns, NaN = missing) into the running moments."""
+        present = ~np.isnan(values)
+        return self.add_present(np.where(present, values, 0.0), present)
+
+    def add_present(self, zeroed: FloatArray, present: np.ndarray) -> Moments:
+        """Fold a block given as values with missing cells set to 0, and the mask of present cells."""
+        n_block = present.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_block = zeroed.sum(axis=0) / n_block
+            deviations = (zeroed - np.where(n_block > 0, mean_block, 0.0)) * present
+        m2_block = np.einsum("ij,ij->j", deviations, deviations)
+        total = self.n + n_block
+        has_block = n_block > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            delta = np.where(has_block, mean_block - self.mean, 0.0)
+            share = np.where(total > 0, n_block / np.maximum(total, 1), 0.0)
+        self.mean = self.mean + delta * share
+        self.m2 = self.m2 + np.where(has_block, m2_block, 0.0) + delta**2 * self.n * share
+        self.n = total
+        return self
+
+    def summary(self, confidence: float) -> MeanTest:
+        r"""Mean, SD, t-interval, one-sample t-test against 0 and d_z, per column.
+
+        For a column with n observed values x (differences P − E, for a paired test):
+
+        .. math::
+
+            \bar x = \frac{1}{n}\sum x_r, \quad s = \sqrt{\frac{\sum (x_r-\bar x)^2}{n-1}}, \quad
+            t = \frac{\bar x}{s/\sqrt n}, \quad p = 2\,P(T_{n-1} > |t|),
+
+            \bar x \pm t_{1-(1-c)/2,\,n-1}\, s/\sqrt n, \qquad d_z = \bar x / s .
+
+        A t-test on the differences is the paired t-test of P against E (``scipy.stats.ttest_rel``).
+
+        References
+        ----------
+        Student (1908); Cohen, J. (1988), *Statistical Power Analysis for the Behavioral Sciences*,
+        for d_z; docs/METHOD.md A1.
+        """
+        n = self.n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(n > 0, self.mean, np.nan)
+            sd = np.sqrt(np.where(n > 1, self.m2 / (n - 1), np.nan))
+            standard_error = sd / np.sqrt(n)
+            dof = np.where(n > 1, n - 1, np.nan)
+            critical = stats.t.ppf(1 - (1 - confidence) / 2, dof)
+            t = np.where(standard_error > 0, mean / standard_error, np.nan)
+            p = 2 * stats.t.sf(np.abs(t), dof)
+            d_z = np.where(sd > 0, mean / sd, np.nan)
+        return MeanTest(n=n.copy(), mean=mean, sd=sd, ci_low=mean - critical * standard_error,
+                        ci_high=mean + critical * standard_error, t=t, p=p, d_z=d_z)
+
+
+def mean_test(values: FloatArray, confidence: float) -> MeanTest:
+    """:meth:`Moments.summary` of a whole array (columns are variables, NaN ignored)."""
+    return Moments(values.shape[1]).add(values).summary(confidence)
 
 
 def wilcoxon_p(differences: FloatArray) -> FloatArray:
@@ -170,50 +193,93 @@ class Reliability:
     item_total: FloatArray
 
 
-def _alpha_of_complete(matrix: FloatArray) -> float:
-    n, k = matrix.shape
-    if k < 2 or n < 2:
-        return float("nan")
-    total_variance = matrix.sum(axis=1).var(ddof=1)
-    if total_variance == 0:
-        return float("nan")
-    return float(k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / total_variance))
+def _alpha_from_covariance(item_variance_sum: FloatArray | float, total_variance: FloatArray | float,
+                           k: int) -> FloatArray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = k / (k - 1) * (1 - np.asarray(item_variance_sum) / np.asarray(total_variance))
+    return np.where(np.asarray(total_variance) > 0, alpha, np.nan)
+
+
+class CoMoments:
+    """Listwise-complete count, means and co-moment matrix of a set of items, mergeable by chunk.
+
+    Rows with any missing item are skipped (listwise deletion, as reliability analysis requires).
+    Chunks merge with the pairwise update C = C_a + C_b + δδᵀ·n_a·n_b/n (Chan et al. 1983).
+    """
+
+    def __init__(self, width: int) -> None:
+        self.n = 0
+        self.mean = np.zeros(width)
+        self.comoment = np.zeros((width, width))
+
+    def add(self, block: FloatArray) -> CoMoments:
+        """Fold the complete rows of a block (rows × items, NaN = missing) in."""
+        missing = np.isnan(block)
+        return self.add_rows(np.where(missing, 0.0, block), ~missing.any(axis=1))
+
+    def add_rows(self, zeroed: FloatArray, complete: np.ndarray) -> CoMoments:
+        """Fold in the rows marked ``complete`` of a block whose missing cells are set to 0."""
+        n_block = int(complete.sum())
+        if n_block == 0:
+            return self
+        weights = complete.astype(float)
+        # Sums and cross-products through BLAS, the incomplete rows weighted out. For values on a
+        # rating scale and blocks of thousands of rows, centring afterwards loses nothing measurable.
+        sums = weights @ zeroed
+        mean_block = sums / n_block
+        comoment_block = zeroed.T @ (zeroed * weights[:, None]) - np.outer(sums, mean_block)
+        total = self.n + n_block
+        delta = mean_block - self.mean
+        self.comoment = self.comoment + comoment_block + np.outer(delta, delta) * (self.n * n_block / total)
+        self.mean = self.mean + delta * (n_block / total)
+        self.n = total
+        return self
+
+    def reliability(self, confidence: float = 0.95) -> Reliability:
+        r"""Cronbach's alpha of the items, with its Feldt interval and per-item diagnostics.
+
+        .. math:: \alpha = \frac{k}{k-1}\Big(1 - \frac{\sum_i s_i^2}{s_X^2}\Big)
+
+        with item variances :math:`s_i^2` and the variance :math:`s_X^2` of the sum score (ddof = 1).
+        The Feldt interval is :math:`1 - (1-\alpha)\,F_{1-a/2}` to :math:`1 - (1-\alpha)\,F_{a/2}`
+        with F quantiles on (n − 1, (n − 1)(k − 1)) degrees of freedom, a = 1 − confidence.
+        Alpha-if-item-deleted is alpha of the other k − 1 items; the corrected item–total
+        correlation is Pearson's r between the item and the sum of the other items. All come from
+        the covariance matrix C: the sum score's variance is ΣC, the rest score's (without item i)
+        ΣC − 2ΣC_i· + C_ii, and cov(item i, rest) = ΣC_i· − C_ii. Undefined values are NaN (fewer
+        than 2 items or respondents, zero variance).
+
+        References
+        ----------
+        Cronbach, L. J. (1951), Psychometrika 16(3), 297–334. Feldt, L. S., Woodruff, D. J. and
+        Salih, F. A. (1987), Applied Psychological Measurement 11(1), 93–103.
+        """
+        n, k = self.n, self.mean.size
+        alpha = ci_low = ci_high = float("nan")
+        if_deleted = np.full(k, np.nan)
+        item_total = np.full(k, np.nan)
+        if n < 2 or k < 2:
+            return Reliability(n, alpha, ci_low, ci_high, if_deleted, item_total)
+        covariance = self.comoment / (n - 1)
+        variances = np.diag(covariance)
+        row_sums = covariance.sum(axis=1)
+        total = covariance.sum()
+        alpha = float(_alpha_from_covariance(variances.sum(), total, k))
+        if not np.isnan(alpha):
+            dfn, dfd = n - 1, (n - 1) * (k - 1)
+            tail = (1 - confidence) / 2
+            ci_low = float(1 - (1 - alpha) * stats.f.ppf(1 - tail, dfn, dfd))
+            ci_high = float(1 - (1 - alpha) * stats.f.ppf(tail, dfn, dfd))
+        rest_variance = total - 2 * row_sums + variances
+        if k > 2:
+            if_deleted = _alpha_from_covariance(variances.sum() - variances, rest_variance, k - 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            denominator = np.sqrt(variances * rest_variance)
+            item_total = np.where(denominator > 1e-12 * max(total, 1e-300), (row_sums - variances) / denominator,
+                                  np.nan)
+        return Reliability(n, alpha, ci_low, ci_high, if_deleted, item_total)
 
 
 def cronbach_alpha(matrix: FloatArray, confidence: float = 0.95) -> Reliability:
-    r"""Cronbach's alpha over the respondents who answered every item (listwise).
-
-    .. math:: \alpha = \frac{k}{k-1}\Big(1 - \frac{\sum_i s_i^2}{s_X^2}\Big)
-
-    with item variances :math:`s_i^2` and the variance :math:`s_X^2` of the sum score (ddof = 1).
-    The Feldt interval is :math:`1 - (1-\alpha)\,F_{1-a/2}` to :math:`1 - (1-\alpha)\,F_{a/2}` with
-    F quantiles on (n − 1, (n − 1)(k − 1)) degrees of freedom, a = 1 − confidence.
-    Alpha-if-item-deleted is alpha of the other k − 1 items; the corrected item–total correlation is
-    Pearson's r between the item and the sum of the other items. Undefined values are NaN
-    (fewer than 2 items or respondents, zero variance).
-
-    References
-    ----------
-    Cronbach, L. J. (1951), Psychometrika 16(3), 297–334. Feldt, L. S., Woodruff, D. J. and Salih,
-    F. A. (1987), Applied Psychological Measurement 11(1), 93–103.
-    """
-    complete = matrix[~np.isnan(matrix).any(axis=1)]
-    n, k = complete.shape
-    alpha = _alpha_of_complete(complete)
-    ci_low = ci_high = float("nan")
-    if not np.isnan(alpha):
-        dfn, dfd = n - 1, (n - 1) * (k - 1)
-        tail = (1 - confidence) / 2
-        ci_low = float(1 - (1 - alpha) * stats.f.ppf(1 - tail, dfn, dfd))
-        ci_high = float(1 - (1 - alpha) * stats.f.ppf(tail, dfn, dfd))
-    if_deleted = np.full(k, np.nan)
-    item_total = np.full(k, np.nan)
-    if n >= 2 and k >= 2:
-        totals = complete.sum(axis=1)
-        for item in range(k):
-            others = np.delete(complete, item, axis=1)
-            if_deleted[item] = _alpha_of_complete(others)
-            rest = totals - complete[:, item]
-            if complete[:, item].std() > 0 and rest.std() > 0:
-                item_total[item] = float(np.corrcoef(complete[:, item], rest)[0, 1])
-    return Reliability(n, alpha, ci_low, ci_high, if_deleted, item_total)
+    """:meth:`CoMoments.reliability` of a whole respondents × items array (listwise complete)."""
+    return CoMoments(matrix.shape[1]).add(matrix).reliability(confidence)

@@ -223,3 +223,25 @@ def test_segments_equal_the_analysis_of_each_subset() -> None:
     assert segments["A"].dimensions["REL"].gap == pytest.approx(by_id(subset.dimensions)["REL"].gap)
     assert segments["A"].gap == pytest.approx(subset.overall.gap)
     assert segments[None].n == 1 and segments["A"].small
+
+
+def test_block_processing_equals_whole_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results must not depend on how many respondents the engine takes per block."""
+    import servgap.core.engine as engine
+    from tests.conftest import EXAMPLES
+
+    config = config_from(EXAMPLES / "kiosk/kiosk.yaml")
+    frame = pd.read_csv(EXAMPLES / "kiosk/kiosk.csv", encoding="cp949")
+    whole = assess(config, frame, AnalysisOptions(segment_by=(frame.columns[2],)))
+    monkeypatch.setattr(engine, "BLOCK_ROWS", 7)
+    blocked = assess(config, frame, AnalysisOptions(segment_by=(frame.columns[2],)))
+    for first, second in zip(whole.items + whole.dimensions, blocked.items + blocked.dimensions, strict=True):
+        assert (first.n, first.gap, first.gap_sd, first.p_value) == pytest.approx(
+            (second.n, second.gap, second.gap_sd, second.p_value), rel=1e-12)
+    for first, second in zip(whole.dimensions, blocked.dimensions, strict=True):
+        for facet in ("expectation", "perception", "gap"):
+            assert first.alpha[facet].alpha == pytest.approx(second.alpha[facet].alpha, rel=1e-10)
+        assert first.left_out == second.left_out
+    assert whole.overall.gap == pytest.approx(blocked.overall.gap, rel=1e-12)
+    assert [s.n for s in whole.segments] == [s.n for s in blocked.segments]
+    assert whole.data_quality.straight_liners == blocked.data_quality.straight_liners

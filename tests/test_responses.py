@@ -42,7 +42,7 @@ def test_encodings_and_delimiters_are_detected(tmp_path: Path, encoding: str, de
     responses = outcome.responses
     assert responses.delimiter == delimiter
     assert responses.encoding == ("utf-8" if encoding.startswith("utf") else encoding)
-    np.testing.assert_array_equal(responses.facets[Facet.PERCEPTION], EXPECTED_P)
+    np.testing.assert_array_equal(responses.matrix(Facet.PERCEPTION), EXPECTED_P)
     assert responses.segments["branch"][0] in ("北京店", "서울점")
 
 
@@ -50,7 +50,7 @@ def test_xlsx_reads_like_csv(tmp_path: Path) -> None:
     path = tmp_path / "export.xlsx"
     FRAME.to_excel(path, index=False, sheet_name="Responses")
     responses = read(path).responses
-    np.testing.assert_array_equal(responses.facets[Facet.PERCEPTION], EXPECTED_P)
+    np.testing.assert_array_equal(responses.matrix(Facet.PERCEPTION), EXPECTED_P)
     assert responses.respondent_ids == [f"r{i}" for i in range(1, 7)]
     assert read(path, sheet="Nope").issues[0].rule.code == "SG301"
 
@@ -63,7 +63,7 @@ def test_long_layout_reads_like_wide(tmp_path: Path) -> None:
     long[["respondent_id", "item", "facet", "value"]].sample(frac=1, random_state=4).to_csv(path, index=False)
     responses = read(path).responses
     order = [responses.respondent_ids.index(f"r{i}") for i in range(1, 7)]
-    np.testing.assert_array_equal(responses.facets[Facet.PERCEPTION][order], EXPECTED_P)
+    np.testing.assert_array_equal(responses.matrix(Facet.PERCEPTION)[order], EXPECTED_P)
     assert responses.points is not None
 
 
@@ -98,7 +98,7 @@ def test_invalid_as_missing_reads_and_reports(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     outcome = read(path, invalid=InvalidPolicy.missing)
     assert outcome.responses is not None
-    assert np.isnan(outcome.responses.facets[Facet.EXPECTATION][0, 0])
+    assert np.isnan(outcome.responses.matrix(Facet.EXPECTATION)[0, 0])
     assert [(i.rule.code, i.row, i.column) for i in outcome.responses.invalid_as_missing] == [("SG307", 2, 2)]
 
 
@@ -185,5 +185,5 @@ def test_overrides_by_header_text_and_position(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     frame.to_csv(path, index=False)
     responses = read_responses(config, path).responses
-    np.testing.assert_array_equal(responses.facets[Facet.PERCEPTION], EXPECTED_P)
+    np.testing.assert_array_equal(responses.matrix(Facet.PERCEPTION), EXPECTED_P)
     assert responses.columns["T1.expectation"] == "How important is T1?"

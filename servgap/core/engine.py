@@ -256,10 +256,10 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
     correction = options.correction or analysis.correction.value
     respondents = responses.rows_read
     item_count = len(responses.item_ids)
-    perception = responses.facets[Facet.PERCEPTION]
-    expectation = responses.facets.get(Facet.EXPECTATION)
-    if expectation is None:
-        expectation = np.full((respondents, item_count), np.nan)
+    has_expectation = Facet.EXPECTATION in responses.facets
+    # Two block buffers, reused for every block, so that no large array is allocated per block.
+    e_buffer = np.full((min(BLOCK_ROWS, max(respondents, 1)), item_count), np.nan, order="F")
+    p_buffer = np.empty_like(e_buffer, order="F")
     position_of = {item_id: position for position, item_id in enumerate(responses.item_ids)}
     # Items follow config order, so each dimension's items are one contiguous run of columns.
     groups = []
@@ -287,7 +287,9 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
 
     for start in range(0, max(respondents, 1), BLOCK_ROWS):
         rows = slice(start, min(start + BLOCK_ROWS, respondents))
-        block_e, block_p = expectation[rows], perception[rows]
+        block_p = responses.block(Facet.PERCEPTION, rows, p_buffer)
+        block_e = responses.block(Facet.EXPECTATION, rows, e_buffer) if has_expectation else \
+            e_buffer[: block_p.shape[0]]
         block = PreparedBlock.of(block_e, block_p)
         answered_p = ~block.missing_p
         item_gap.add_present(block.g_paired, block.paired)
@@ -338,6 +340,8 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
     dimension_wilcoxon = None
     if test in ("wilcoxon", "both"):
         # The signed-rank test needs every difference, not moments: computed on the full arrays.
+        perception = responses.matrix(Facet.PERCEPTION)
+        expectation = responses.matrix(Facet.EXPECTATION) if has_expectation else np.full_like(perception, np.nan)
         item_wilcoxon = wilcoxon_p(perception - expectation)
         dimension_wilcoxon = wilcoxon_p(dimension_scores(expectation, perception, groups,
                                                          analysis.min_item_ratio).gap)
@@ -413,7 +417,7 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
     segment_results = [result for column, accumulator in segments.items()
                        for result in accumulator.results(column, dimension_ids, analysis.min_segment_n)]
     notes = []
-    if Facet.EXPECTATION not in responses.facets:
+    if not has_expectation:
         notes.append("no expectation ratings: gaps are not computed; perception-only scores are reported")
     if responses.ids_from_rows:
         notes.append("no respondent id column: respondents are identified by their spreadsheet row")

@@ -92,9 +92,8 @@ def widen(
     for kind, mask in (("scale", ~is_points), ("points", is_points)):
         if not mask.any():
             continue
-        converted = np.empty(int(mask.sum()))
-        _, invalid = validator.convert(value_column[mask], kind, converted)
-        values[mask] = converted
+        numbers, absent, invalid = validator.convert(value_column[mask], kind)
+        values[mask] = np.where(absent | invalid, np.nan, numbers)
         if invalid.any():
             _collect_invalid(issues, invalid, value_column[mask], lowered["value"], "value", kind, config,
                              policy_rule, row_numbers[mask])

@@ -86,10 +86,23 @@ class DataIssue:
 
 
 @dataclass
-class Responses:
-    """Survey answers mapped onto an instrument, in config item order, reverse items recoded.
+class FacetColumns:
+    """One facet's answers, kept as the column arrays the reader produced (no second copy).
 
-    ``facets[facet]`` is a respondents × items float array (NaN = missing); ``points`` a
+    ``values[j]`` holds item j's numbers; ``blank[j]``, where present, marks cells to treat as
+    missing (declared missing codes, or invalid cells under ``--invalid missing``).
+    """
+
+    values: list[FloatArray]
+    blank: dict[int, np.ndarray]
+
+
+@dataclass
+class Responses:
+    """Survey answers mapped onto an instrument, in config item order.
+
+    Answers are read block by block with :meth:`block` (respondents × items, NaN = missing,
+    negatively worded items recoded ``L + U − x``) or whole with :meth:`matrix`. ``points`` is a
     respondents × dimensions array of importance points, or None when the file has none.
     """
 
@@ -101,12 +114,35 @@ class Responses:
     respondent_ids: list[str]
     ids_from_rows: bool
     item_ids: list[str]
-    facets: dict[Facet, FloatArray]
+    facets: dict[Facet, FacetColumns]
+    reverse: np.ndarray
+    scale: tuple[int, int]
     points: FloatArray | None
     segments: dict[str, np.ndarray]
     columns: dict[str, str]
     invalid_as_missing: list[DataIssue] = field(default_factory=list)
     missing_cells: dict[str, int] = field(default_factory=dict)
+
+    def block(self, facet: Facet, rows: slice, out: FloatArray | None = None) -> FloatArray:
+        """Answers of ``rows`` as a column-major respondents × items array (written into ``out``)."""
+        start, stop, _ = rows.indices(self.rows_read)
+        height = stop - start
+        if out is None:
+            out = np.empty((height, len(self.item_ids)), order="F")
+        out = out[:height]
+        stored = self.facets[facet]
+        for position, column in enumerate(stored.values):
+            out[:, position] = column[start:stop]
+        for position, mask in stored.blank.items():
+            out[mask[start:stop], position] = np.nan
+        if self.reverse.any():
+            low, high = self.scale
+            out[:, self.reverse] = low + high - out[:, self.reverse]
+        return out
+
+    def matrix(self, facet: Facet) -> FloatArray:
+        """All answers of a facet as one respondents × items array."""
+        return self.block(facet, slice(None))
 
 
 @dataclass
@@ -311,39 +347,49 @@ class _CellValidator:
         self.low = config.instrument.scale.min
         self.high = config.instrument.scale.max
 
-    def convert(self, column: pd.Series, kind: str, out: FloatArray) -> tuple[np.ndarray, np.ndarray]:
-        """Write the column's numbers into ``out`` (NaN for missing and invalid cells).
+    def _out_of_range(self, values: FloatArray, kind: str) -> np.ndarray:
+        """Cells off the scale (or negative points), checked in cache-sized pieces."""
+        result = np.empty(len(values), dtype=bool)
+        for start in range(0, len(values), CHECK_ROWS):
+            piece = slice(start, start + CHECK_ROWS)
+            result[piece] = _out_of_range_block(values[piece], kind, self.low, self.high)
+        return result
 
-        Returns the (missing, invalid) masks. ``kind`` is 'scale' (a whole point on the scale) or
-        'points' (a non-negative number). Writing into a preallocated column avoids a temporary
-        array per column, which matters for files of a million rows.
+    def convert(self, column: pd.Series, kind: str) -> tuple[FloatArray, np.ndarray, np.ndarray]:
+        """Return the column's numbers, and the masks of missing and of invalid cells.
+
+        ``kind`` is 'scale' (a whole point on the scale) or 'points' (a non-negative number). A plain
+        float column is returned as it is (a view, no copy): large files are never duplicated.
         """
-        if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
-            if isinstance(column.dtype, np.dtype):
-                np.copyto(out, column.to_numpy(), casting="unsafe")  # a plain float or int column: no NA fill
-            else:
-                np.copyto(out, column.to_numpy(dtype=float, na_value=np.nan))
-            missing = np.isnan(out)
-            if self.numeric_codes.size:
-                missing |= np.isin(out, self.numeric_codes)
-            invalid = np.zeros(len(out), dtype=bool)
+        if column.dtype == np.float64:
+            values = column.to_numpy()
+            missing = np.isnan(values)
+            invalid = np.zeros(len(values), dtype=bool)
+        elif pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+            values = column.to_numpy(dtype=float, na_value=np.nan)
+            missing = np.isnan(values)
+            invalid = np.zeros(len(values), dtype=bool)
         else:
             text = column.astype("string").str.strip()
             missing = (text.isna() | text.isin(self.text_codes)).to_numpy(dtype=bool, copy=True)
             numbers = pd.to_numeric(text.mask(pd.Series(missing, index=text.index)), errors="coerce")
-            np.copyto(out, numbers.to_numpy(dtype=float, na_value=np.nan))
-            invalid = ~missing & np.isnan(out)
-            if self.numeric_codes.size:
-                missing |= ~invalid & np.isin(out, self.numeric_codes)
-        with np.errstate(invalid="ignore"):
-            if kind == "scale":
-                # NaN compares False everywhere, so missing cells never count as out of range.
-                out_of_range = (out < self.low) | (out > self.high) | ((out != np.round(out)) & ~np.isnan(out))
-            else:
-                out_of_range = out < 0
-        invalid |= out_of_range & ~missing
-        out[missing | invalid] = np.nan
-        return missing, invalid
+            values = numbers.to_numpy(dtype=float, na_value=np.nan)
+            invalid = ~missing & np.isnan(values)
+        for code in self.numeric_codes:
+            missing |= values == code
+        invalid |= self._out_of_range(values, kind) & ~missing
+        return values, missing, invalid
+
+
+CHECK_ROWS = 1 << 16
+
+
+def _out_of_range_block(values: FloatArray, kind: str, low: int, high: int) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        if kind == "scale":
+            # NaN compares False, so missing cells are never out of range.
+            return (values < low) | (values > high) | (np.floor(values) != values) & ~np.isnan(values)
+        return values < 0
 
 
 def _why_invalid(value: object, kind: str, low: int, high: int) -> str:
@@ -508,24 +554,25 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
     scale = config.instrument.scale
     item_ids = [item.id for _, item in config.items()]
     reverse = np.array([item.reverse for _, item in config.items()])
-    facets: dict[Facet, FloatArray] = {}
+    facets: dict[Facet, FacetColumns] = {}
     missing_cells: dict[str, int] = {}
     columns_used: dict[str, str] = {}
     for facet in config.instrument.facets:
-        # Column-major: each item is contiguous, so per-item reductions in the engine run at full speed.
-        matrix = np.empty((len(frame), len(item_ids)), order="F")
+        stored = FacetColumns([], {})
         missing_total = 0
         for position, item_id in enumerate(item_ids):
             column = plan.item_columns[(item_id, facet)]
-            missing, invalid = validator.convert(frame[column], "scale", matrix[:, position])
+            values, missing, invalid = validator.convert(frame[column], "scale")
             missing_total += int(missing.sum())
             if invalid.any():
                 _collect_invalid(issues, invalid, frame[column], column, table.headers[column], "scale", config,
                                  invalid_rule, row_numbers)
+            blank = (missing | invalid) & ~np.isnan(values)
+            if blank.any():
+                stored.blank[position] = blank
+            stored.values.append(values)
             columns_used[f"{item_id}.{facet.value}"] = table.headers[column]
-        if reverse.any():
-            matrix[:, reverse] = scale.min + scale.max - matrix[:, reverse]
-        facets[facet] = matrix
+        facets[facet] = stored
         missing_cells[facet.value] = missing_total
 
     points = None
@@ -533,10 +580,11 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
         points = np.empty((len(frame), len(config.dimensions)), order="F")
         for position, dimension in enumerate(config.dimensions):
             column = plan.points_columns[dimension.id]
-            _, invalid = validator.convert(frame[column], "points", points[:, position])
+            values, missing, invalid = validator.convert(frame[column], "points")
             if invalid.any():
                 _collect_invalid(issues, invalid, frame[column], column, table.headers[column], "points", config,
                                  invalid_rule, row_numbers)
+            points[:, position] = np.where(missing | invalid, np.nan, values)
             columns_used[f"{dimension.id}.importance"] = table.headers[column]
         missing_cells["importance"] = int(np.isnan(points).sum())
 
@@ -570,7 +618,7 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
     responses = Responses(
         path=str(path), file_format=table.file_format, encoding=table.encoding, delimiter=table.delimiter,
         rows_read=len(frame), respondent_ids=ids, ids_from_rows=ids_from_rows, item_ids=item_ids, facets=facets,
-        points=points, segments=segments, columns=columns_used,
+        reverse=reverse, scale=(scale.min, scale.max), points=points, segments=segments, columns=columns_used,
         invalid_as_missing=[issue for issue in issues if issue.rule is data_rules.INVALID_AS_MISSING],
         missing_cells=missing_cells,
     )
@@ -587,7 +635,7 @@ def _as_text(column: pd.Series) -> pd.Series:
     if pd.api.types.is_integer_dtype(column.dtype):
         return column.astype(str).astype(object)
     # Text cells: blanks were read as missing already; values are kept exactly as exported.
-    text = pd.Series(column.to_numpy(dtype=object, na_value=None), index=column.index, dtype=object)
+    text = column.astype(object)
     return text.where(text.notna() & (text != ""), None)
 
 

@@ -215,7 +215,8 @@ class CoMoments:
     def add(self, block: FloatArray) -> CoMoments:
         """Fold the complete rows of a block (rows × items, NaN = missing) in."""
         missing = np.isnan(block)
-        return self.add_rows(np.where(missing, 0.0, block), ~missing.any(axis=1))
+        complete = np.asarray(~missing.any(axis=1))
+        return self.add_rows(np.where(missing, 0.0, block), complete)
 
     def add_rows(self, zeroed: FloatArray, complete: np.ndarray) -> CoMoments:
         """Fold in the rows marked ``complete`` of a block whose missing cells are set to 0."""

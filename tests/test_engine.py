@@ -245,3 +245,15 @@ def test_block_processing_equals_whole_sample(monkeypatch: pytest.MonkeyPatch) -
     assert whole.overall.gap == pytest.approx(blocked.overall.gap, rel=1e-12)
     assert [s.n for s in whole.segments] == [s.n for s in blocked.segments]
     assert whole.data_quality.straight_liners == blocked.data_quality.straight_liners
+
+
+def test_weighted_scores_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import servgap.core.engine as engine
+
+    monkeypatch.setattr(engine, "BLOCK_ROWS", 4)  # the six fixture respondents in two blocks
+    config, frame = mini()
+    result = assess(config, frame)
+    assert result.overall.weighted_gap == pytest.approx(-1.1764, **APPROX)
+    assert result.overall.weighted_gap_aggregate == pytest.approx(-1.1843, **APPROX)
+    assert by_id(result.items)["R1"].t == pytest.approx(-6.7082, **APPROX)
+    assert by_id(result.dimensions)["REL"].alpha["gap"].alpha == pytest.approx(0.4528, **APPROX)

@@ -118,9 +118,10 @@ class Importance(_Strict):
         default=True,
         description="Use per-respondent 100-point allocations (W_{dimension} columns) when the data has them.",
     )
-    points_tolerance: float = Field(
-        default=2.0, ge=0,
-        description="A respondent's points may differ from 100 by this much and are still used (renormalised).",
+    points_tolerance: float | None = Field(
+        default=None, ge=0,
+        description="If set, a respondent whose points differ from 100 by more than this is left out of the "
+        "weighted score; by default any positive total is used (renormalised to proportions).",
     )
 
 

@@ -187,3 +187,18 @@ def test_overrides_by_header_text_and_position(tmp_path: Path) -> None:
     responses = read_responses(config, path).responses
     np.testing.assert_array_equal(responses.matrix(Facet.PERCEPTION), EXPECTED_P)
     assert responses.columns["T1.expectation"] == "How important is T1?"
+
+
+def test_wrong_delimiter_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    FRAME.to_csv(path, index=False)
+    first = read(path, delimiter=";").issues[0]
+    assert (first.rule.code, first.row, first.column) == ("SG304", 1, 1)
+    assert "single column when split at ';'" in first.message
+
+
+def test_csv_named_xlsx_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "export.xlsx"
+    FRAME.to_csv(path, index=False)
+    (issue,) = read(path).issues
+    assert "rename it to .csv" in issue.message

@@ -75,7 +75,7 @@ def decode(raw: bytes, encoding: str | None = None) -> Decoded:
         try:
             codec = codecs.lookup(encoding).name
         except LookupError:
-            raise DecodeError(f"unknown encoding '{encoding}'", 0) from None
+            raise DecodeError(f"unknown encoding '{encoding}'; use e.g. utf-8, gb18030 or cp949", -1) from None
         try:
             return Decoded(raw.decode("utf-8-sig" if codec == "utf-8" else codec), codec, detected=False)
         except UnicodeDecodeError as error:

@@ -242,8 +242,9 @@ def _read_csv(path: Path, options: ReadOptions) -> _Table:
             encoding, text = decoded.encoding, decoded.text[: 1 << 20]
             del decoded
     except DecodeError as error:
-        before = raw[: error.offset]
-        row = before.count(b"\n") + 1
+        if error.offset < 0:
+            raise _refuse(data_rules.DATA_ENCODING, f"--encoding: {error}") from None
+        row = raw[: error.offset].count(b"\n") + 1
         raise _refuse(data_rules.DATA_ENCODING, f"{error} (first bad byte on line {row}); re-export as "
                       "UTF-8 or name the encoding with --encoding", row=row) from None
     text = text.removeprefix("\ufeff")
@@ -283,7 +284,10 @@ def _read_excel(path: Path, options: ReadOptions) -> _Table:
         frame = pd.read_excel(path, sheet_name=options.sheet if options.sheet is not None else 0, header=None,
                               dtype=object)
     except ValueError as error:
-        raise _refuse(data_rules.DATA_UNREADABLE, f"cannot read the workbook: {error}") from None
+        if options.sheet is not None and "sheet" in str(error).lower():
+            raise _refuse(data_rules.DATA_UNREADABLE, f"the workbook has no sheet '{options.sheet}'") from None
+        raise _refuse(data_rules.DATA_UNREADABLE, "not an Excel workbook; if it is a CSV export with an .xlsx "
+                      "ending, rename it to .csv") from None
     except Exception as error:
         raise _refuse(data_rules.DATA_UNREADABLE, f"not a readable .xlsx workbook ({type(error).__name__})") from None
     if frame.empty:
@@ -544,6 +548,11 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
                 update={"segments": [*config_for_columns.data.segments, *extra]})}
         )
     plan = _plan_columns(config_with_segments, table.headers, issues)
+    if issues and len(table.headers) == 1 and table.delimiter is not None:
+        shown = {"\t": "tab", ",": "','", ";": "';'"}.get(table.delimiter, repr(table.delimiter))
+        issues.insert(0, DataIssue(data_rules.MISSING_COLUMN, 1, 1, table.headers[0],
+                                   f"the header is a single column when split at {shown}; give the file's "
+                                   "delimiter with --delimiter (',' ';' or tab)"))
     if issues:
         return ReadOutcome(None, issues)
 

@@ -202,3 +202,16 @@ def test_csv_named_xlsx_is_explained(tmp_path: Path) -> None:
     FRAME.to_csv(path, index=False)
     (issue,) = read(path).issues
     assert "rename it to .csv" in issue.message
+
+
+def test_parquet_reads_or_explains_what_it_needs(tmp_path: Path) -> None:
+    path = tmp_path / "export.parquet"
+    try:
+        FRAME.to_parquet(path)
+    except ImportError:
+        path.write_bytes(b"PAR1 not really")
+        (issue,) = read(path).issues
+        assert issue.rule.code == "SG301"
+        assert "pyarrow" in issue.message or "Parquet" in issue.message
+        return
+    np.testing.assert_array_equal(read(path).responses.matrix(Facet.PERCEPTION), EXPECTED_P)

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from servgap.cli.common import emit, err, handle_errors
+from servgap.core.config import Correction, Test
 from servgap.core.errors import ExitCode, UserError
+from servgap.core.read_options import InvalidPolicy, Layout
 
 if TYPE_CHECKING:
     from servgap.core.config import InstrumentConfig
@@ -26,29 +28,6 @@ class ReportFormat(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
-
-
-class InvalidChoice(StrEnum):
-    refuse = "refuse"
-    missing = "missing"
-
-
-class LayoutChoice(StrEnum):
-    auto = "auto"
-    wide = "wide"
-    long = "long"
-
-
-class TestChoice(StrEnum):
-    ttest = "ttest"
-    wilcoxon = "wilcoxon"
-    both = "both"
-
-
-class CorrectionChoice(StrEnum):
-    holm = "holm"
-    fdr_bh = "fdr_bh"
-    none = "none"
 
 
 def load_valid_config(path: Path) -> InstrumentConfig:
@@ -68,13 +47,14 @@ def load_valid_config(path: Path) -> InstrumentConfig:
 
 def run_analysis(
     data: Path, config_path: Path, *, delimiter: str | None = None, encoding: str | None = None,
-    sheet: str | None = None, invalid: InvalidChoice = InvalidChoice.refuse, layout: LayoutChoice = LayoutChoice.auto,
-    segment_by: list[str] | None = None, confidence: float | None = None, test: TestChoice | None = None,
-    correction: CorrectionChoice | None = None,
+    sheet: str | None = None, invalid: InvalidPolicy = InvalidPolicy.refuse, layout: Layout = Layout.auto,
+    segment_by: list[str] | None = None, confidence: float | None = None, test: Test | None = None,
+    correction: Correction | None = None,
 ) -> Assessment:
     """Load, read, validate and analyse; every refusal is a :class:`UserError` naming rows and columns."""
     from servgap.core.engine import AnalysisOptions, analyze
-    from servgap.core.responses import InvalidPolicy, Layout, ReadOptions, read_responses
+    from servgap.core.read_options import ReadOptions
+    from servgap.core.responses import read_responses
 
     config = load_valid_config(config_path)
     if delimiter is not None:
@@ -85,8 +65,7 @@ def run_analysis(
         raise UserError(f"--confidence {confidence}: give a level between 0.5 and 1, e.g. 0.95", ExitCode.USAGE)
     if data.exists() and data.stat().st_size > PROGRESS_BYTES:
         err(f"reading {data} ({data.stat().st_size / 1_048_576:.0f} MB)…")
-    options = ReadOptions(delimiter=delimiter, encoding=encoding, sheet=sheet,
-                          invalid=InvalidPolicy(invalid.value), layout=Layout(layout.value))
+    options = ReadOptions(delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid, layout=layout)
     outcome = read_responses(config, data, options, segment_by=segment_by)
     if outcome.responses is None:
         errors = outcome.errors
@@ -161,15 +140,15 @@ def analyze(
                                                  "UTF-8, GB18030/GBK and CP949).", show_default=False)] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet name (default: the first).",
                                               show_default=False)] = None,
-    invalid: Annotated[InvalidChoice, typer.Option("--invalid", help="Invalid cells: refuse the file, or treat "
-                                                   "them as missing and report them.")] = InvalidChoice.refuse,
-    layout: Annotated[LayoutChoice, typer.Option("--layout", help="wide (a row per respondent) or long (a row "
-                                                 "per respondent, item, facet).")] = LayoutChoice.auto,
+    invalid: Annotated[InvalidPolicy, typer.Option("--invalid", help="Invalid cells: refuse the file, or treat "
+                                                   "them as missing and report them.")] = InvalidPolicy.refuse,
+    layout: Annotated[Layout, typer.Option("--layout", help="wide (a row per respondent) or long (a row "
+                                                 "per respondent, item, facet).")] = Layout.auto,
     confidence: Annotated[float | None, typer.Option("--confidence", help="Confidence level (default: the "
                                                      "config's, 0.95).", show_default=False)] = None,
-    test: Annotated[TestChoice | None, typer.Option("--test", help="Significance test (default: the config's).",
+    test: Annotated[Test | None, typer.Option("--test", help="Significance test (default: the config's).",
                                                     show_default=False)] = None,
-    correction: Annotated[CorrectionChoice | None, typer.Option("--correction", help="Multiple-comparison "
+    correction: Annotated[Correction | None, typer.Option("--correction", help="Multiple-comparison "
                                                                 "correction (default: the config's).",
                                                                 show_default=False)] = None,
     top: TopOption = 5,

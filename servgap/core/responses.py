@@ -15,7 +15,6 @@ import io
 import math
 import warnings
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +25,7 @@ from servgap.core.checker import ConfigLoad
 from servgap.core.config import Facet, InstrumentConfig
 from servgap.core.encoding import DecodeError, decode
 from servgap.core.findings import Finding, Rule, Severity
+from servgap.core.read_options import InvalidPolicy, Layout, ReadOptions
 from servgap.core.stats import FloatArray
 
 #: How many invalid cells a refusal lists before summarising the rest.
@@ -38,30 +38,6 @@ FACET_CODES = {
     "des": Facet.DESIRED, "desired": Facet.DESIRED,
 }
 IMPORTANCE_CODES = {"w", "importance", "points", "weight"}
-
-
-class InvalidPolicy(StrEnum):
-    """What to do with invalid cells (docs/METHOD.md A5)."""
-
-    refuse = "refuse"
-    missing = "missing"
-
-
-class Layout(StrEnum):
-    auto = "auto"
-    wide = "wide"
-    long = "long"
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """How to read a data file; every field may be left to detection."""
-
-    delimiter: str | None = None
-    encoding: str | None = None
-    sheet: str | None = None
-    invalid: InvalidPolicy = InvalidPolicy.refuse
-    layout: Layout = Layout.auto
 
 
 @dataclass(frozen=True)

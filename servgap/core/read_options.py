@@ -1,0 +1,30 @@
+"""Options for reading a survey export (kept free of heavy imports: the CLI builds its options from them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class InvalidPolicy(StrEnum):
+    """What to do with invalid cells (docs/METHOD.md A5)."""
+
+    refuse = "refuse"
+    missing = "missing"
+
+
+class Layout(StrEnum):
+    auto = "auto"
+    wide = "wide"
+    long = "long"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a data file; every field may be left to detection."""
+
+    delimiter: str | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    invalid: InvalidPolicy = InvalidPolicy.refuse
+    layout: Layout = Layout.auto

@@ -27,7 +27,7 @@ def test_clean_library_exits_0_and_prints_nothing_on_stdout() -> None:
     result = run_line(["check", "--strict", str(CONFIGS)])
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "checked 4 file(s): no problems" in result.stderr
+    assert "checked 5 file(s): no problems" in result.stderr
 
 
 def test_text_format_is_file_line_col_severity_code(tmp_path: Path) -> None:

@@ -45,6 +45,18 @@ EMPTY_DIMENSION = """\
     items: []
 """
 
+INLINE_FACTOR = """\
+management:
+  factors:
+    factors:
+      - id: research
+        gap: {gap}
+        direction: protective
+        name:
+          en: Research
+        {items}
+"""
+
 # (rule code, config text, expected line, expected column)
 FAILING = [
     ("SG010", BASE.replace("  id: mini\n", "  id: mini: x\n"), 3, 11),
@@ -71,6 +83,8 @@ FAILING = [
     ("SG210", BASE + "data:\n  respondent_id: 3\n  columns:\n    s1:\n      expectation: 3\n", 27, 20),
     ("SG211", BASE + "management:\n  standards:\n    s1: 6\n", 25, 9),
     ("SG212", BASE + EMPTY_DIMENSION + "importance:\n  weights:\n    speed: 100\n", 28, 3),
+    ("SG213", BASE + INLINE_FACTOR.format(gap=1, items="items: []"), 31, 9),
+    ("SG208", BASE + INLINE_FACTOR.format(gap=5, items="items: [{id: r1, text: {en: We ask.}}]"), 27, 14),
 ]
 
 

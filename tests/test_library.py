@@ -18,9 +18,11 @@ EXPECTED_SHAPES = {
 }
 
 
-def test_committed_schema_is_current() -> None:
-    committed = (CONFIGS / "servgap.schema.json").read_text(encoding="utf-8")
-    assert committed == config_schema_text(), "regenerate with: servgap schema -o configs/servgap.schema.json"
+@pytest.mark.parametrize(("kind", "name"), [("config", "servgap.schema.json"),
+                                           ("factors", "servgap-factors.schema.json")])
+def test_committed_schemas_are_current(kind: str, name: str) -> None:
+    committed = (CONFIGS / name).read_text(encoding="utf-8")
+    assert committed == config_schema_text(kind), f"regenerate with: servgap schema --kind {kind} -o configs/{name}"
 
 
 def test_schema_command_prints_the_schema() -> None:

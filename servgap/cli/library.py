@@ -41,15 +41,22 @@ def rules(
                          f"    Fix: {rule.explanation}\n")
 
 
+class SchemaKind(StrEnum):
+    config = "config"
+    factors = "factors"
+
+
 @handle_errors
 def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.",
                                                 show_default=False)] = None,
+    kind: Annotated[SchemaKind, typer.Option("--kind", help="config: instrument configs; factors: factor-set "
+                                             "files.")] = SchemaKind.config,
 ) -> None:
     """Print the JSON Schema of the config format (for editors and other validators)."""
     from servgap.core.schema import config_schema_text
 
-    emit(config_schema_text(), output)
+    emit(config_schema_text(kind.value), output)
 
 
 @handle_errors

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from servgap.core import rules
-from servgap.core.config import Facet, InstrumentConfig, LocalText
+from servgap.core.config import Facet, FactorSet, FactorSetFile, InstrumentConfig, LocalText
 from servgap.core.findings import Finding, Rule, Severity
 from servgap.core.yamlsource import KeyPath, SourceMap, read_yaml
 
@@ -34,6 +34,10 @@ class ConfigLoad:
     config: InstrumentConfig | None
     findings: list[Finding] = field(default_factory=list)
     source: SourceMap = field(default_factory=SourceMap)
+    #: the organisational factors the config uses (resolved from a name or file), if any
+    factors: FactorSet | None = None
+    #: set instead of ``config`` when the file is a factor-set file
+    factor_set: FactorSetFile | None = None
 
     @property
     def ok(self) -> bool:
@@ -50,28 +54,94 @@ def format_path(path: KeyPath) -> str:
 
 
 def load_config(path: Path, display: str | None = None) -> ConfigLoad:
-    """Read, validate and check the instrument config at ``path``."""
+    """Read, validate and check an instrument config (or a factor-set file) at ``path``."""
     loaded = read_yaml(path, display)
     result = ConfigLoad(loaded.path, None, list(loaded.findings), loaded.source)
     if loaded.data is None:
         return result
+    if "factor_set" in loaded.data:
+        try:
+            factor_file = FactorSetFile.model_validate(loaded.data)
+        except ValidationError as error:
+            result.findings.extend(_schema_findings(error, loaded.path, loaded.source, FactorSetFile))
+        else:
+            result.factor_set = factor_file
+            result.findings.extend(FactorChecker(factor_file, factor_file.factor_set.languages, loaded.path,
+                                                 loaded.source, ()).run())
+        result.findings.sort(key=Finding.sort_key)
+        return result
     try:
         config = InstrumentConfig.model_validate(loaded.data)
     except ValidationError as error:
-        result.findings.extend(_schema_findings(error, loaded.path, loaded.source))
+        result.findings.extend(_schema_findings(error, loaded.path, loaded.source, InstrumentConfig))
     else:
         result.config = config
         result.findings.extend(SemanticChecker(config, loaded.path, loaded.source).run())
+        result.factors = _resolve_factors(config, path, result)
+        if result.factors is not None:
+            base: KeyPath = ("management", "factors") if isinstance(config.management.factors, FactorSet) else ()
+            if base:
+                result.findings.extend(FactorChecker(result.factors, config.instrument.languages, loaded.path,
+                                                     loaded.source, base).run())
+            result.findings.extend(_staff_references(config, result.factors, loaded.path, loaded.source))
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _resolve_factors(config: InstrumentConfig, path: Path, result: ConfigLoad) -> FactorSet | None:
+    """The factor set a config names: inline, a file beside the config, or a bundled set."""
+    reference = config.management.factors
+    if reference is None or isinstance(reference, FactorSet):
+        return reference
+    from servgap.core.library import factor_sets
+
+    bundled = factor_sets()
+    if reference.endswith((".yaml", ".yml")):
+        target = path.parent / reference
+        shown = str(Path(result.path).parent / reference)
+    elif reference in bundled:
+        target, shown = bundled[reference], f"factor set '{reference}'"
+    else:
+        position = result.source.at_value(("management", "factors"))
+        close = difflib.get_close_matches(reference, list(bundled), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"bundled sets: {', '.join(bundled) or 'none'}"
+        result.findings.append(Finding(result.path, position.line, position.column, rules.UNKNOWN_REFERENCE,
+                                       f"management.factors names '{reference}', which is neither a bundled "
+                                       f"factor set nor a .yaml file; {hint}"))
+        return None
+    factor_load = load_config(target, shown)
+    if factor_load.factor_set is None:
+        position = result.source.at_value(("management", "factors"))
+        problem = "has problems (see the findings for that file)" if factor_load.findings else \
+            "is not a factor-set file (it has no factor_set key)"
+        if not target.exists():
+            problem = "does not exist"
+        result.findings.append(Finding(result.path, position.line, position.column, rules.UNKNOWN_REFERENCE,
+                                       f"management.factors: {shown} {problem}"))
+    result.findings.extend(factor_load.findings)
+    return factor_load.factor_set
+
+
+def _staff_references(config: InstrumentConfig, factors: FactorSet, file: str, source: SourceMap) -> list[Finding]:
+    statements = [item.id for factor in factors.factors for item in factor.items]
+    findings = []
+    for statement in config.management.staff.columns:
+        if statement not in statements:
+            position = source.at_key(("management", "staff", "columns", statement))
+            close = difflib.get_close_matches(statement, statements, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "use a statement id of the factor set"
+            findings.append(Finding(file, position.line, position.column, rules.UNKNOWN_REFERENCE,
+                                    f"management.staff.columns names statement '{statement}', which the factor "
+                                    f"set does not have; {hint}"))
+    return findings
 
 
 # --- schema errors -------------------------------------------------------------------------------
 
 
-def _model_at(path: KeyPath) -> type[BaseModel] | None:
+def _model_at(path: KeyPath, root: type[BaseModel] = InstrumentConfig) -> type[BaseModel] | None:
     """The pydantic model that validates the mapping at ``path``, if any."""
-    current: Any = InstrumentConfig
+    current: Any = root
     for part in path:
         current = _unwrap_model(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
@@ -95,12 +165,16 @@ def _unwrap_model(annotation: Any) -> Any:
     """Strip ``X | None`` so that the model inside can be walked."""
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        models = [arg for arg in members if isinstance(arg, type) and issubclass(arg, BaseModel)]
         if len(members) == 1:
             return members[0]
+        if len(models) == 1:
+            return models[0]
     return annotation
 
 
-def _schema_findings(error: ValidationError, file: str, source: SourceMap) -> list[Finding]:
+def _schema_findings(error: ValidationError, file: str, source: SourceMap,
+                     root: type[BaseModel]) -> list[Finding]:
     findings: list[Finding] = []
     messages_by_path: dict[tuple[KeyPath, str], list[str]] = {}
     for detail in error.errors(include_url=False):
@@ -124,7 +198,7 @@ def _schema_findings(error: ValidationError, file: str, source: SourceMap) -> li
     for (loc, kind), messages in messages_by_path.items():
         if kind == "extra_forbidden":
             key = loc[-1]
-            parent_model = _model_at(loc[:-1])
+            parent_model = _model_at(loc[:-1], root)
             known = sorted(parent_model.model_fields) if parent_model else []
             close = difflib.get_close_matches(str(key), known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
@@ -307,6 +381,11 @@ class SemanticChecker:
             for item_id in getattr(config.management, section):
                 if item_id not in self.item_ids:
                     yield self._unknown(("management", section, item_id), item_id, "item", self.item_ids)
+        for source_name in ("managers", "audits"):
+            for item_id in getattr(config.management, source_name).columns:
+                if item_id not in self.item_ids:
+                    yield self._unknown(("management", source_name, "columns", item_id), item_id, "item",
+                                        self.item_ids)
         for gap in config.management.checklists:
             if gap not in MANAGEMENT_GAPS:
                 path = ("management", "checklists", gap)
@@ -383,3 +462,57 @@ class SemanticChecker:
                     yield self._at(rules.LEVEL_OFF_SCALE, ("management", section, item_id),
                                    f"{section[:-1]} level {level:g} for '{item_id}' lies outside the scale "
                                    f"{scale.min}–{scale.max}")
+
+
+class FactorChecker:
+    """Semantic rules of a factor set (a factor-set file, or factors written in a config)."""
+
+    def __init__(self, factors: FactorSet, languages: list[str], file: str, source: SourceMap,
+                 base: KeyPath) -> None:
+        self.factors = factors
+        self.languages = languages
+        self.file = file
+        self.source = source
+        self.base = base
+
+    def run(self) -> list[Finding]:
+        return [*self.identities(), *self.texts(), *self.scale()]
+
+    def _at(self, rule: Rule, path: KeyPath, message: str, key: bool = False) -> Finding:
+        full = (*self.base, *path)
+        position = self.source.at_key(full) if key else self.source.at_value(full)
+        return Finding(self.file, position.line, position.column, rule, message)
+
+    def identities(self) -> Iterator[Finding]:
+        first: dict[str, int] = {}
+        for f_index, factor in enumerate(self.factors.factors):
+            places: list[tuple[KeyPath, str]] = [(("factors", f_index, "id"), factor.id)]
+            places += [(("factors", f_index, "items", i, "id"), item.id) for i, item in enumerate(factor.items)]
+            for path, identifier in places:
+                if identifier in first:
+                    yield self._at(rules.DUPLICATE_ID, path, f"id '{identifier}' is already used at line "
+                                   f"{first[identifier]}; factor and statement ids must be unique")
+                else:
+                    first[identifier] = self.source.at_value((*self.base, *path)).line
+            if not factor.items:
+                yield self._at(rules.EMPTY_FACTOR, ("factors", f_index, "items"),
+                               f"factor '{factor.id}' has no statements; add some or remove the factor", key=True)
+            if factor.gap not in MANAGEMENT_GAPS:
+                yield self._at(rules.UNKNOWN_REFERENCE, ("factors", f_index, "gap"),
+                               f"factor '{factor.id}' names gap {factor.gap}; factors belong to management gaps "
+                               "1 to 4")
+
+    def texts(self) -> Iterator[Finding]:
+        for f_index, factor in enumerate(self.factors.factors):
+            entries: list[tuple[KeyPath, LocalText]] = [(("factors", f_index, "name"), factor.name)]
+            entries += [(("factors", f_index, "items", i, "text"), item.text) for i, item in enumerate(factor.items)]
+            for path, text in entries:
+                for language in self.languages:
+                    if not text.get(language, "").strip():
+                        yield self._at(rules.MISSING_TRANSLATION, path, f"{format_path(path)} has no "
+                                       f"'{language}' text; the languages are {', '.join(self.languages)}", key=True)
+
+    def scale(self) -> Iterator[Finding]:
+        if self.factors.scale.min >= self.factors.scale.max:
+            yield self._at(rules.SCALE_BOUNDS, ("scale", "max"), f"scale max ({self.factors.scale.max}) must be "
+                           f"greater than min ({self.factors.scale.min})")

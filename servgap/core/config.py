@@ -223,8 +223,85 @@ class Analysis(_Strict):
     min_segment_n: int = Field(default=30, ge=1, description="Segments smaller than this are flagged.")
 
 
+class ManagersInput(_Strict):
+    """Columns of the managers' file: their estimates of customers' expectations (gap 1)."""
+
+    pattern: str = Field(default="M_{item}", description="Column of a manager's estimate of E for an item.")
+    importance_pattern: str = Field(default="W_{dimension}", description="Importance points per dimension.")
+    respondent_id: ColumnRef | None = Field(default=None, description="Column with the manager's id (optional).")
+    columns: dict[Identifier, ColumnRef] = Field(default_factory=dict, description="Per-item overrides.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _has_item(cls, pattern: str) -> str:
+        return Patterns._has_item_placeholder(pattern)
+
+
+class AuditsInput(_Strict):
+    """Columns of the audits file: delivered level per item, one row per audit or visit (gap 3)."""
+
+    pattern: str = Field(default="AUD_{item}", description="Column of the delivered level of an item.")
+    respondent_id: ColumnRef | None = Field(default=None, description="Column with the audit's id (optional).")
+    columns: dict[Identifier, ColumnRef] = Field(default_factory=dict, description="Per-item overrides.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _has_item(cls, pattern: str) -> str:
+        return Patterns._has_item_placeholder(pattern)
+
+
+class FactorItem(_Strict):
+    """A statement of the staff and manager questionnaire."""
+
+    id: Identifier
+    text: LocalText
+    reverse: bool = Field(default=False, description="True when agreeing means less of the factor.")
+
+
+class Factor(_Strict):
+    """An organisational cause of a management gap (extended gap model)."""
+
+    id: Identifier
+    gap: int = Field(description="The management gap (1–4) the factor drives.")
+    direction: Literal["protective", "risk"] = Field(
+        description="protective: more of the factor narrows the gap; risk: more of it widens the gap."
+    )
+    name: LocalText
+    items: list[FactorItem]
+
+
+class FactorSet(_Strict):
+    """Factors of the staff and manager questionnaire, with its own response scale."""
+
+    scale: Scale = Field(default_factory=lambda: Scale(min=1, max=5))
+    factors: list[Factor] = Field(min_length=1)
+
+
+class FactorSetInfo(_Strict):
+    id: Identifier
+    name: LocalText
+    languages: list[LanguageCode] = Field(default_factory=lambda: ["en"], min_length=1)
+    source: str | None = None
+
+
+class FactorSetFile(FactorSet):
+    """A factor-set file of the library (``configs/factors/*.yaml``), shared by several configs."""
+
+    format_version: Literal[1]
+    factor_set: FactorSetInfo
+
+
+class StaffInput(_Strict):
+    """Columns of the staff and manager questionnaire file."""
+
+    respondent_id: ColumnRef | None = Field(default=None, description="Column with the respondent id (optional).")
+    columns: dict[Identifier, ColumnRef] = Field(
+        default_factory=dict, description="Per-statement overrides; by default a statement's column is its id."
+    )
+
+
 class Management(_Strict):
-    """Management-gap inputs held in the config (data files come on the command line)."""
+    """Management-gap inputs held in the config, and how to read the management data files."""
 
     checklists: dict[int, list[LocalText]] = Field(
         default_factory=dict,
@@ -236,6 +313,14 @@ class Management(_Strict):
     promises: dict[Identifier, float] = Field(
         default_factory=dict, description="Promised level per item id, on the item scale (gap 4)."
     )
+    managers: ManagersInput = Field(default_factory=ManagersInput)
+    audits: AuditsInput = Field(default_factory=AuditsInput)
+    factors: str | FactorSet | None = Field(
+        default=None,
+        description="Organisational factors: a bundled factor set by name (gap-model), a factor-set file "
+        "relative to this config, or the factors written here.",
+    )
+    staff: StaffInput = Field(default_factory=StaffInput)
 
 
 class InstrumentConfig(_Strict):

@@ -73,3 +73,8 @@ def example_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent.parent / "examples"
+
+
+def factor_sets() -> dict[str, Path]:
+    """The bundled factor sets (``configs/factors/*.yaml``), by name."""
+    return {path.stem: path for path in sorted((library_dir() / "factors").glob("*.yaml"))}

@@ -122,4 +122,9 @@ WEIGHT_MISSING = Rule(
     "Fixed importance weights leave out a dimension.",
     "Give every dimension a weight (zero is allowed) so the weights are an explicit 100-point split.")
 
-CONFIG_RULES = (*CONFIG_RULES, WEIGHT_MISSING)
+EMPTY_FACTOR = Rule(
+    "SG213", "empty-factor", E,
+    "An organisational factor has no statements.",
+    "Add statements to the factor, or remove it from the factor set.")
+
+CONFIG_RULES = (*CONFIG_RULES, WEIGHT_MISSING, EMPTY_FACTOR)

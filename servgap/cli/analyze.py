@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,6 +16,7 @@ from servgap.core.errors import ExitCode, UserError
 from servgap.core.read_options import InvalidPolicy, Layout
 
 if TYPE_CHECKING:
+    from servgap.core.checker import ConfigLoad
     from servgap.core.config import InstrumentConfig
     from servgap.core.results import Assessment
 
@@ -32,31 +33,65 @@ class ReportFormat(StrEnum):
 
 def load_valid_config(path: Path) -> InstrumentConfig:
     """Load a config or stop with its findings (exit 1; 2 if unreadable)."""
+    return load_valid(path).config  # type: ignore[return-value]
+
+
+def load_valid(path: Path) -> ConfigLoad:
+    """Load a config (with its factor set) or stop with its findings (exit 1; 2 if unreadable)."""
     from servgap.core.checker import load_config
     from servgap.core.findings import Severity
 
     loaded = load_config(path, str(path))
     errors = [f for f in loaded.findings if f.level is Severity.ERROR]
-    if errors or loaded.config is None:
+    if errors or (loaded.config is None and loaded.factor_set is None):
         lines = [f"{f.file}:{f.line}:{f.column}: {f.level.value} {f.code} {f.message}" for f in errors]
         code = ExitCode.USAGE if any(f.rule.unreadable for f in errors) else ExitCode.FINDINGS
         raise UserError(f"{path}: the config has {len(errors)} error(s); fix them (servgap check {path})",
                         code, lines)
-    return loaded.config
+    if loaded.factor_set is not None or loaded.config is None:
+        raise UserError(f"{path} is a factor-set file; give an instrument config with -c (one that names this "
+                        "set under management.factors)", ExitCode.USAGE)
+    return loaded
+
+
+@dataclass(frozen=True)
+class ManagementFiles:
+    """The management inputs given on the command line."""
+
+    managers: Path | None = None
+    audits: Path | None = None
+    staff: Path | None = None
+    standards: Path | None = None
+    promises: Path | None = None
+
+
+def _refuse_issues(path: Path | str, issues: list, config_path: Path) -> UserError:
+    errors = [issue for issue in issues if issue.rule.severity.value == "error"]
+    lines = [issue.describe() for issue in errors[:MAX_LISTED]]
+    if len(errors) > MAX_LISTED:
+        lines.append(f"… and {len(errors) - MAX_LISTED} more (servgap check {config_path} --data {path} "
+                     "--format json lists them all)")
+    unreadable = any(issue.rule.unreadable for issue in errors)
+    kinds = sorted({issue.rule.name for issue in errors})
+    return UserError(f"{path}: {len(errors)} problem(s) ({', '.join(kinds)}); nothing was written",
+                     ExitCode.USAGE if unreadable else ExitCode.FINDINGS, lines)
 
 
 def run_analysis(
     data: Path, config_path: Path, *, delimiter: str | None = None, encoding: str | None = None,
     sheet: str | None = None, invalid: InvalidPolicy = InvalidPolicy.refuse, layout: Layout = Layout.auto,
     segment_by: list[str] | None = None, confidence: float | None = None, test: Test | None = None,
-    correction: Correction | None = None,
+    correction: Correction | None = None, management: ManagementFiles | None = None,
 ) -> Assessment:
     """Load, read, validate and analyse; every refusal is a :class:`UserError` naming rows and columns."""
+    from servgap.core.checklist import build_checklist
     from servgap.core.engine import AnalysisOptions, analyze
     from servgap.core.read_options import ReadOptions
     from servgap.core.responses import read_responses
 
-    config = load_valid_config(config_path)
+    loaded = load_valid(config_path)
+    config = loaded.config
+    assert config is not None
     if delimiter is not None:
         delimiter = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
@@ -68,21 +103,32 @@ def run_analysis(
     options = ReadOptions(delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid, layout=layout)
     outcome = read_responses(config, data, options, segment_by=segment_by)
     if outcome.responses is None:
-        errors = outcome.errors
-        lines = [issue.describe() for issue in errors[:MAX_LISTED]]
-        if len(errors) > MAX_LISTED:
-            lines.append(f"… and {len(errors) - MAX_LISTED} more (servgap check {config_path} --data {data} "
-                         "--format json lists them all)")
-        unreadable = any(issue.rule.unreadable for issue in errors)
-        kinds = sorted({issue.rule.name for issue in errors})
-        raise UserError(f"{data}: {len(errors)} problem(s) ({', '.join(kinds)}); nothing was written",
-                        ExitCode.USAGE if unreadable else ExitCode.FINDINGS, lines)
+        raise _refuse_issues(data, outcome.issues, config_path)
+    management_data = None
+    if management is not None and any(vars(management).values()):
+        from servgap.core.management import read_management
+
+        management_data, problems = read_management(
+            config, loaded.factors, managers=management.managers, audits=management.audits,
+            staff=management.staff, standards=management.standards, promises=management.promises,
+            options=ReadOptions(invalid=invalid),
+        )
+        for path, issues in problems.items():
+            if any(issue.rule.severity.value == "error" for issue in issues):
+                raise _refuse_issues(path, issues, config_path)
     if outcome.responses.rows_read > 200_000:
         err(f"analysing {outcome.responses.rows_read:,} respondents…")
-    return analyze(config, outcome.responses, AnalysisOptions(
+    assessment = analyze(config, outcome.responses, AnalysisOptions(
         confidence=confidence, test=test.value if test else None,
         correction=correction.value if correction else None, segment_by=tuple(segment_by or ()),
     ))
+    management_result = None
+    if management_data is not None:
+        from servgap.core.management import compute_management
+
+        management_result = compute_management(config, assessment, outcome.responses, management_data)
+    return replace(assessment, management=management_result,
+                   checklist=build_checklist(config, assessment, management_result))
 
 
 def render(assessment: Assessment, output_format: ReportFormat, language: str | None, output: Path | None,
@@ -152,11 +198,23 @@ def analyze(
                                                                 "correction (default: the config's).",
                                                                 show_default=False)] = None,
     top: TopOption = 5,
+    managers: Annotated[Path | None, typer.Option("--managers", help="Managers' estimates of customers' "
+                                                  "expectations (gap 1).", show_default=False)] = None,
+    audits: Annotated[Path | None, typer.Option("--audits", help="Audits or mystery-shopping visits: delivered "
+                                                "level per item (gaps 3 and 4).", show_default=False)] = None,
+    staff: Annotated[Path | None, typer.Option("--staff", help="Staff and manager questionnaire on the "
+                                               "organisational factors.", show_default=False)] = None,
+    standards: Annotated[Path | None, typer.Option("--standards", help="Standards sheet (item, level); overrides "
+                                                   "management.standards.", show_default=False)] = None,
+    promises: Annotated[Path | None, typer.Option("--promises", help="Promises sheet (item, level); overrides "
+                                                  "management.promises.", show_default=False)] = None,
 ) -> None:
-    """Compute the customer gap (P − E) per item, dimension and overall, with its statistics."""
+    """Compute the customer gap (P − E) per item, dimension and overall, the management gaps, and the
+    ranked improvement checklist."""
     assessment = run_analysis(data, config, delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid,
                               layout=layout, segment_by=by, confidence=confidence, test=test,
-                              correction=correction)
+                              correction=correction,
+                              management=ManagementFiles(managers, audits, staff, standards, promises))
     render(assessment, output_format, lang, output, top)
 
 
@@ -173,6 +231,70 @@ def demo(
     example = example_dir() / "restaurant"
     err(f"servgap demo: the restaurant instrument on {example.name}/responses.csv "
         "(synthetic responses made by `servgap simulate`), broken down by branch")
-    assessment = run_analysis(example / "responses.csv", library_dir() / "restaurant.yaml", segment_by=["branch"])
+    assessment = run_analysis(
+        example / "responses.csv", library_dir() / "restaurant.yaml", segment_by=["branch"],
+        management=ManagementFiles(managers=example / "managers.csv", audits=example / "audits.csv",
+                                   staff=example / "staff.csv"),
+    )
     quality = replace(assessment.data_quality, file="examples/restaurant/responses.csv (bundled, synthetic)")
     render(replace(assessment, data_quality=quality), output_format, lang, output, top)
+
+
+class ChecklistFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+@handle_errors
+def checklist(
+    data: Annotated[Path, typer.Argument(help="Survey export: CSV, XLSX or Parquet.", show_default=False)],
+    config: Annotated[Path, typer.Option("--config", "-c", help="Instrument config (YAML).", show_default=False)],
+    output_format: Annotated[ChecklistFormat, typer.Option("--format", "-f", help="Checklist format.")] =
+    ChecklistFormat.table,
+    output: OutputOption = None,
+    lang: LangOption = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many items to list.")] = 10,
+    managers: Annotated[Path | None, typer.Option("--managers", help="Managers' estimates (gap 1).",
+                                                  show_default=False)] = None,
+    audits: Annotated[Path | None, typer.Option("--audits", help="Audits (gaps 3 and 4).", show_default=False)] = None,
+    staff: Annotated[Path | None, typer.Option("--staff", help="Staff questionnaire (factors).",
+                                               show_default=False)] = None,
+    standards: Annotated[Path | None, typer.Option("--standards", help="Standards sheet.", show_default=False)] = None,
+    promises: Annotated[Path | None, typer.Option("--promises", help="Promises sheet.", show_default=False)] = None,
+    invalid: Annotated[InvalidPolicy, typer.Option("--invalid", help="Invalid cells: refuse, or treat as "
+                                                   "missing.")] = InvalidPolicy.refuse,
+) -> None:
+    """Print only the ranked improvement checklist: what to fix first, the numbers behind it, the actions."""
+    import json as json_module
+
+    from servgap.render.json_report import assessment_dict
+    from servgap.render.labels import LABELS
+
+    assessment = run_analysis(data, config, invalid=invalid,
+                              management=ManagementFiles(managers, audits, staff, standards, promises))
+    language = lang or assessment.languages[0]
+    if language not in LABELS and language not in assessment.languages:
+        raise UserError(f"--lang {language}: choose one of {', '.join(sorted(LABELS))}", ExitCode.USAGE)
+    if output_format is ChecklistFormat.json:
+        payload = assessment_dict(assessment, language)
+        keys = ("schema_version", "instrument", "checklist_method", "checklist", "strengths", "checklist_notes")
+        emit(json_module.dumps({key: payload.get(key) for key in keys}, ensure_ascii=False, indent=2) + "\n", output)
+    elif output_format is ChecklistFormat.markdown:
+        from servgap.render.tables import markdown_checklist
+
+        emit("\n".join(markdown_checklist(assessment, language, top)) + "\n", output)
+    else:
+        from rich.console import Console, Group
+
+        from servgap.render.terminal import checklist_section
+
+        group = Group(*checklist_section(assessment, language, top))
+        if output is None:
+            Console(file=sys.stdout, highlight=False).print(group)
+        else:
+            import io
+
+            console = Console(file=io.StringIO(), width=100, color_system=None, record=True)
+            console.print(group)
+            emit(console.export_text(), output)

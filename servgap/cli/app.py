@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from servgap import __version__
-from servgap.cli.analyze import analyze, demo
+from servgap.cli.analyze import analyze, checklist, demo
 from servgap.cli.check import check
 from servgap.cli.library import init, rules, schema, templates
 from servgap.cli.simulate import simulate
@@ -35,6 +35,7 @@ def _root(
 
 app.command("analyze")(analyze)
 app.command("demo")(demo)
+app.command("checklist")(checklist)
 app.command("check")(check)
 app.command("simulate")(simulate)
 app.command("rules")(rules)

@@ -49,7 +49,14 @@ AMBIGUOUS_HEADER = Rule(
     "A header the config names appears more than once in the file.",
     "Rename one of the columns, or map the item by its 1-based column position instead.")
 
+LEVEL_SHEET = Rule(
+    "SG310", "level-sheet", E,
+    "A standards or promises sheet lacks its item/level columns, names an unknown item, or lists an item "
+    "twice.",
+    "Give the sheet two columns, item (an item id of the config) and level (on the item scale), one row per "
+    "item.")
+
 DATA_RULES: tuple[Rule, ...] = (
     DATA_UNREADABLE, DATA_ENCODING, DATA_EMPTY, MISSING_COLUMN, DUPLICATE_RESPONDENT, INVALID_CELL,
-    INVALID_AS_MISSING, LONG_LAYOUT, AMBIGUOUS_HEADER,
+    INVALID_AS_MISSING, LONG_LAYOUT, AMBIGUOUS_HEADER, LEVEL_SHEET,
 )

@@ -407,7 +407,8 @@ def _resolve(ref: int | str, headers: list[str], positions: dict[str, list[int]]
     return found[0] if len(found) == 1 else "ambiguous"
 
 
-def _plan_columns(config: InstrumentConfig, headers: list[str], issues: list[DataIssue]) -> _ColumnPlan:
+def _plan_columns(config: InstrumentConfig, headers: list[str], issues: list[DataIssue],
+                  facet_labels: dict[Facet, str] | None = None) -> _ColumnPlan:
     positions: dict[str, list[int]] = {}
     for index, header in enumerate(headers):
         positions.setdefault(header, []).append(index)
@@ -438,7 +439,8 @@ def _plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Dat
         for facet in config.instrument.facets:
             override = overrides.for_facet(facet) if overrides else None
             ref = override if override is not None else mapping.patterns.for_facet(facet).replace("{item}", item.id)
-            item_index = locate(ref, f"item {item.id} ({facet.value})")
+            label = (facet_labels or {}).get(facet, facet.value)
+            item_index = locate(ref, f"item {item.id} ({label})")
             if item_index is not None:
                 item_columns[(item.id, facet)] = item_index
 
@@ -489,11 +491,14 @@ def _collect_invalid(
 
 
 def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | None = None,
-                   segment_by: list[str] | None = None) -> ReadOutcome:
+                   segment_by: list[str] | None = None,
+                   facet_labels: dict[Facet, str] | None = None) -> ReadOutcome:
     """Read ``path`` and map it onto ``config``; see :class:`ReadOutcome`.
 
     Parameters
     ----------
+    facet_labels:
+        How messages name a facet (e.g. "manager estimate" when a managers' file is read).
     segment_by:
         Extra segment columns (by header) asked for on the command line, beside the config's.
     """
@@ -523,7 +528,7 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
             update={"data": config_for_columns.data.model_copy(
                 update={"segments": [*config_for_columns.data.segments, *extra]})}
         )
-    plan = _plan_columns(config_with_segments, table.headers, issues)
+    plan = _plan_columns(config_with_segments, table.headers, issues, facet_labels)
     if issues and len(table.headers) == 1 and table.delimiter is not None:
         shown = {"\t": "tab", ",": "','", ";": "';'"}.get(table.delimiter, repr(table.delimiter))
         issues.insert(0, DataIssue(data_rules.MISSING_COLUMN, 1, 1, table.headers[0],

@@ -144,6 +144,119 @@ class DataQuality:
 
 
 @dataclass(frozen=True)
+class GapItem:
+    """One management gap for one item: ``value = second − first`` (negative = shortfall)."""
+
+    id: str
+    dimension: str
+    measured: bool
+    value: float | None
+    first: float | None
+    second: float | None
+    n: int | None = None
+    p_value: float | None = None
+    p_adjusted: float | None = None
+
+
+@dataclass(frozen=True)
+class GapDimension:
+    id: str
+    value: float | None
+    items_measured: int
+    items: int
+
+
+@dataclass(frozen=True)
+class FactorResult:
+    """An organisational factor's score and its risk on [0, 1] (1 = the factor points to the gap)."""
+
+    id: str
+    gap: int
+    direction: str
+    name: LocalText
+    n: int
+    score: float
+    risk: float
+    alpha: float
+    statements: int
+
+
+@dataclass(frozen=True)
+class ManagementGap:
+    """A gap of the chain E → M → S → D → P (with the promise C), measured or not."""
+
+    gap: int
+    key: str
+    measured: bool
+    needs: list[str]
+    value: float | None
+    items: list[GapItem]
+    dimensions: list[GapDimension]
+    risk: float | None
+    factors: list[FactorResult]
+
+
+@dataclass(frozen=True)
+class PriorityRow:
+    id: str
+    name: LocalText
+    customer: float
+    manager: float
+    customer_rank: float
+    manager_rank: float
+    displacement: float
+
+
+@dataclass(frozen=True)
+class PriorityComparison:
+    """Gap 1's comparison of what customers and managers consider important."""
+
+    basis: str
+    rows: list[PriorityRow]
+    spearman_rho: float
+    spearman_p: float
+    largest_displacements: list[str]
+
+
+@dataclass(frozen=True)
+class ManagementResult:
+    gaps: list[ManagementGap]
+    priority_comparison: PriorityComparison | None
+    standards_coverage: float
+    uncovered_items: list[str]
+    respondents: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ChecklistEntry:
+    """One line of the ranked improvement checklist."""
+
+    rank: int
+    kind: str
+    ref: str
+    dimension: str | None
+    title: LocalText
+    priority: float | None
+    gap: float | None
+    expectation: float | None
+    perception: float | None
+    gap_ci: tuple[float, float] | None
+    p_adjusted: float | None
+    importance: float | None
+    risk: float | None
+    actions: list[LocalText]
+    causes: list[LocalText]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    method: str
+    entries: list[ChecklistEntry]
+    strengths: list[str]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
 class Assessment:
     """Everything an analysis found, ready for any renderer."""
 
@@ -161,3 +274,5 @@ class Assessment:
     overall: Overall
     segments: list[SegmentResult]
     data_quality: DataQuality
+    management: ManagementResult | None = None
+    checklist: Checklist | None = None

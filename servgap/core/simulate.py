@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from servgap.core.config import Facet, InstrumentConfig
+from servgap.core.config import Facet, FactorSet, InstrumentConfig
 
 SEGMENT_VALUES = ("North", "Centre", "South")
 SEGMENT_SHIFTS = (0.25, 0.0, -0.35)
@@ -31,8 +31,13 @@ def _round_to_hundred(shares: np.ndarray) -> np.ndarray:
 
 
 def simulate_responses(config: InstrumentConfig, respondents: int, seed: int, missing_rate: float = 0.02,
-                       segment: str | None = None) -> pd.DataFrame:
-    """A wide table of synthetic responses mapped with the config's default column patterns."""
+                       segment: str | None = None, expectation_levels: np.ndarray | None = None,
+                       shortfalls: np.ndarray | None = None) -> pd.DataFrame:
+    """A wide table of synthetic responses mapped with the config's default column patterns.
+
+    ``expectation_levels`` and ``shortfalls`` (per item, config order) fix the mean expectation and
+    the mean shortfall of each item; by default they are drawn at random per dimension.
+    """
     rng = np.random.default_rng(seed)
     low, high = config.instrument.scale.min, config.instrument.scale.max
     span = high - low
@@ -56,9 +61,13 @@ def simulate_responses(config: InstrumentConfig, respondents: int, seed: int, mi
     def noise() -> np.ndarray:
         return rng.normal(0, 0.6 * span / 6, (respondents, k))
 
-    expectation = expectation_level[item_dimension] + item_offset + general + expectation_factor + noise()
-    perception = (expectation_level[item_dimension] - shortfall[item_dimension] + item_offset + 0.4 * general
-                  + segment_shift[:, None] + perception_factor + noise())
+    # Optional per-item levels (config order) replace the random ones, for examples with a story.
+    item_expectation = expectation_level[item_dimension] + item_offset if expectation_levels is None \
+        else expectation_levels
+    item_shortfall = shortfall[item_dimension] if shortfalls is None else shortfalls
+    expectation = item_expectation + general + expectation_factor + noise()
+    perception = (item_expectation - item_shortfall + 0.4 * general + segment_shift[:, None] + perception_factor
+                  + noise())
     values: dict[Facet, np.ndarray] = {Facet.EXPECTATION: expectation, Facet.PERCEPTION: perception}
     if Facet.ADEQUATE in config.instrument.facets:
         desired = expectation + rng.uniform(0.3, 1.0) * span / 6
@@ -89,4 +98,55 @@ def simulate_responses(config: InstrumentConfig, respondents: int, seed: int, mi
         points = _round_to_hundred(shares)
         for position, dimension in enumerate(config.dimensions):
             columns[patterns.importance.replace("{dimension}", dimension.id)] = points[:, position]
+    return pd.DataFrame(columns)
+
+
+def simulate_ratings(config: InstrumentConfig, respondents: int, seed: int, levels: np.ndarray, pattern: str,
+                     id_prefix: str, spread: float = 0.6, missing_rate: float = 0.0,
+                     points: np.ndarray | None = None) -> pd.DataFrame:
+    """Synthetic ratings of every item around given levels: managers' estimates or audits.
+
+    ``levels`` holds the expected rating per item (config order); ``points``, when given, the
+    average share of importance per dimension that each rater spreads their 100 points around.
+    """
+    rng = np.random.default_rng(seed)
+    low, high = config.instrument.scale.min, config.instrument.scale.max
+    items = config.items()
+    rater = rng.normal(0, spread * 0.5, (respondents, 1))
+    answers = np.clip(np.rint(levels[None, :] + rater + rng.normal(0, spread, (respondents, len(items)))), low, high)
+    blank = rng.random(answers.shape) < missing_rate
+    columns: dict[str, object] = {"id": [f"{id_prefix}{number:03d}" for number in range(1, respondents + 1)]}
+    for position, (_, item) in enumerate(items):
+        column = pd.array(answers[:, position].astype(np.int64), dtype="Int64")
+        column[blank[:, position]] = pd.NA
+        columns[pattern.replace("{item}", item.id)] = column
+    if points is not None:
+        shares = rng.dirichlet(np.maximum(points, 0.01) * 40, size=respondents)
+        allocated = _round_to_hundred(shares)
+        for position, dimension in enumerate(config.dimensions):
+            columns[config.management.managers.importance_pattern.replace("{dimension}", dimension.id)] = \
+                allocated[:, position]
+    return pd.DataFrame(columns)
+
+
+def simulate_staff(factors: FactorSet, respondents: int, seed: int, levels: dict[str, float] | None = None,
+                   missing_rate: float = 0.02) -> pd.DataFrame:
+    """Synthetic answers to the staff and manager questionnaire (one column per statement id).
+
+    ``levels`` gives the mean agreement per factor id (default: the scale's upper-middle); reversed
+    statements are answered the other way round, as a real respondent would.
+    """
+    rng = np.random.default_rng(seed)
+    low, high = factors.scale.min, factors.scale.max
+    columns: dict[str, object] = {"id": [f"S{number:03d}" for number in range(1, respondents + 1)]}
+    for factor in factors.factors:
+        level = (levels or {}).get(factor.id, low + 0.65 * (high - low))
+        latent = level + rng.normal(0, 0.6, respondents)
+        for item in factor.items:
+            answer = np.clip(np.rint(latent + rng.normal(0, 0.5, respondents)), low, high)
+            if item.reverse:
+                answer = low + high - answer
+            column = pd.array(answer.astype(np.int64), dtype="Int64")
+            column[rng.random(respondents) < missing_rate] = pd.NA
+            columns[item.id] = column
     return pd.DataFrame(columns)

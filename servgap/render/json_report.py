@@ -77,7 +77,56 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
         entry["text"] = pick(item.text, language, fallbacks)
         entry["gap_ci"] = list(item.gap_ci)
         payload["items"].append(entry)
+    if assessment.management is not None:
+        payload["management"] = _management(assessment, language)
+    if assessment.checklist is not None:
+        payload["checklist"] = [_checklist_entry(entry, language, fallbacks) for entry in assessment.checklist.entries]
+        payload["checklist_method"] = assessment.checklist.method
+        payload["strengths"] = assessment.checklist.strengths
+        payload["checklist_notes"] = assessment.checklist.notes
     return _clean(payload)
+
+
+def _management(assessment: Assessment, language: str) -> dict[str, Any]:
+    from servgap.core.management import gap_name
+
+    management = assessment.management
+    assert management is not None
+    fallbacks = assessment.languages
+    gaps = []
+    for gap in management.gaps:
+        entry = asdict(gap)
+        entry["name"] = pick(gap_name(gap.gap), language, fallbacks)
+        entry["factors"] = [{**asdict(factor), "name": pick(factor.name, language, fallbacks)}
+                            for factor in gap.factors]
+        gaps.append(entry)
+    gap5 = {
+        "gap": 5, "key": "customer", "name": "Customer gap" if language != "zh" else "顾客差距", "measured": True,
+        "needs": [], "value": assessment.overall.gap,
+        "dimensions": [{"id": d.id, "value": d.gap} for d in assessment.dimensions],
+    }
+    comparison = None
+    if management.priority_comparison is not None:
+        comparison = asdict(management.priority_comparison)
+        comparison["rows"] = [{**asdict(row), "name": pick(row.name, language, fallbacks)}
+                              for row in management.priority_comparison.rows]
+    return {
+        "gaps": gaps,
+        "customer_gap": gap5,
+        "priority_comparison": comparison,
+        "standards_coverage": management.standards_coverage,
+        "uncovered_items": management.uncovered_items,
+        "respondents": management.respondents,
+    }
+
+
+def _checklist_entry(entry: Any, language: str, fallbacks: list[str]) -> dict[str, Any]:
+    data = asdict(entry)
+    data["title"] = pick(entry.title, language, fallbacks)
+    data["actions"] = [pick(action, language, fallbacks) for action in entry.actions]
+    data["causes"] = [pick(cause, language, fallbacks) for cause in entry.causes]
+    data["gap_ci"] = list(entry.gap_ci) if entry.gap_ci else None
+    return data
 
 
 def render_json(assessment: Assessment, language: str) -> str:

@@ -84,4 +84,61 @@ def render_markdown(assessment: Assessment, language: str) -> str:
         lines.append(f"| {i.id} | {_md(pick(i.text, language, fallbacks))} | {i.n} | {number(i.expectation)} | "
                      f"{number(i.perception)} | {number(i.gap, signed=True)} | {number(i.gap_ci[0], signed=True)}, "
                      f"{number(i.gap_ci[1], signed=True)} | {p_value(i.p_adjusted)} |")
+    if assessment.management is not None:
+        lines += ["", *markdown_management(assessment, language)]
+    if assessment.checklist is not None:
+        lines += ["", *markdown_checklist(assessment, language)]
     return "\n".join(lines) + "\n"
+
+
+def markdown_management(assessment: Assessment, language: str) -> list[str]:
+    """The management gaps as a Markdown table."""
+    from servgap.core.management import gap_name
+    from servgap.render.terminal import CHAIN
+
+    text = labels(language)
+    management = assessment.management
+    assert management is not None
+    lines = [f"### {text['management']}", "",
+             f"| {text['gap_col']} | {text['chain']} | {text['value']} | {text['risk']} | {text['status']} |",
+             "|---|:---:|---:|---:|---|"]
+    for gap in management.gaps:
+        status = text["measured"] if gap.measured else text["not_measured"].format(needs="; ".join(gap.needs))
+        lines.append(f"| {pick(gap_name(gap.gap), language, assessment.languages)} | {CHAIN[gap.gap]} | "
+                     f"{number(gap.value, signed=True)} | {number(gap.risk)} | {_md(status)} |")
+    lines.append(f"| {text['customer_gap']} | {CHAIN[5]} | {number(assessment.overall.gap, signed=True)} | – | "
+                 f"{text['measured']} |")
+    comparison = management.priority_comparison
+    if comparison is not None:
+        lines += ["", text["priority_rho"].format(rho=number(comparison.spearman_rho),
+                                                  p=p_value(comparison.spearman_p),
+                                                  basis=text[f"basis_{comparison.basis}"]) + "."]
+    return lines
+
+
+def markdown_checklist(assessment: Assessment, language: str, top: int | None = None) -> list[str]:
+    """The ranked checklist with task boxes, ready to paste into a report."""
+    text = labels(language)
+    fallbacks = assessment.languages
+    checklist = assessment.checklist
+    assert checklist is not None
+    lines = [f"### {text['checklist']}", ""]
+    items = [entry for entry in checklist.entries if entry.kind == "item"]
+    others = [entry for entry in checklist.entries if entry.kind != "item"]
+    for entry in (items[:top] if top else items) + others:
+        title = _md(pick(entry.title, language, fallbacks))
+        if entry.kind == "item" and entry.gap_ci is not None:
+            lines.append(f"{entry.rank}. **{entry.ref}** {title} — " + text["checklist_line"].format(
+                e=number(entry.expectation), p=number(entry.perception), gap=number(entry.gap, signed=True),
+                low=number(entry.gap_ci[0], signed=True), high=number(entry.gap_ci[1], signed=True),
+                padj=p_value(entry.p_adjusted), priority=number(entry.priority, 3)))
+        else:
+            detail = text["gap_line"].format(gap=number(entry.gap, signed=True), risk=number(entry.risk))
+            if entry.causes:
+                detail += "; " + text["causes"].format(causes=", ".join(pick(c, language, fallbacks)
+                                                                         for c in entry.causes))
+            lines.append(f"{entry.rank}. **{title}** — {detail}")
+        lines += [f"   - [ ] {_md(pick(action, language, fallbacks))}" for action in entry.actions]
+    if checklist.strengths:
+        lines += ["", text["strengths"].format(items=", ".join(checklist.strengths))]
+    return lines

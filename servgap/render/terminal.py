@@ -7,6 +7,7 @@ import math
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -140,6 +141,11 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
             parts.append(Text(text["small"].format(minimum=assessment.min_segment_n), style="dim"))
         parts.append(Text(""))
 
+    if assessment.management is not None:
+        parts.extend(management_section(assessment, language))
+    if assessment.checklist is not None:
+        parts.extend(checklist_section(assessment, language, top))
+
     notes: list[str] = []
     unused = quality.rows_read - quality.rows_used
     if unused:
@@ -179,3 +185,95 @@ def report_text(assessment: Assessment, language: str, width: int = 100, top: in
     console = Console(file=io.StringIO(), width=width, color_system=None, record=True, force_terminal=False)
     console.print(build_report(assessment, language, top))
     return console.export_text()
+
+
+CHAIN = {1: "M − E", 2: "S − M", 3: "D − S", 4: "D − C", 5: "P − E"}
+
+
+def management_section(assessment: Assessment, language: str) -> list[RenderableType]:
+    """The four management gaps beside the customer gap, standards coverage and gap 1's priorities."""
+    from servgap.core.management import gap_name
+
+    text = labels(language)
+    fallbacks = assessment.languages
+    management = assessment.management
+    assert management is not None
+    table = Table(title=text["management"], box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
+                  collapse_padding=True)
+    table.add_column(text["gap_col"], overflow="fold")
+    table.add_column(text["chain"], no_wrap=True)
+    table.add_column(text["value"], justify="right")
+    table.add_column(text["risk"], justify="right")
+    table.add_column(text["status"], overflow="fold", ratio=1)
+    for gap in management.gaps:
+        status = text["measured"] if gap.measured else text["not_measured"].format(needs="; ".join(gap.needs))
+        table.add_row(escape(pick(gap_name(gap.gap), language, fallbacks)), CHAIN[gap.gap],
+                      number(gap.value, signed=True), number(gap.risk), escape(status))
+    table.add_row(text["customer_gap"], CHAIN[5], number(assessment.overall.gap, signed=True), "–",
+                  text["measured"])
+    parts: list[RenderableType] = [table]
+    if management.uncovered_items:
+        parts.append(Text(text["coverage"].format(share=management.standards_coverage,
+                                                  items=", ".join(management.uncovered_items[:12])), style="dim"))
+    comparison = management.priority_comparison
+    if comparison is not None:
+        parts += [Text(""), Text(text["priority_title"], style="bold"), Text(text["priority_rho"].format(
+            rho=number(comparison.spearman_rho), p=p_value(comparison.spearman_p),
+            basis=text[f"basis_{comparison.basis}"]))]
+        ranks = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+        ranks.add_column(text["attribute"], overflow="fold", ratio=1)
+        ranks.add_column(text["customers_rank"], justify="right")
+        ranks.add_column(text["managers_rank"], justify="right")
+        rows = {row.id: row for row in comparison.rows}
+        for row_id in comparison.largest_displacements:
+            row = rows[row_id]
+            ranks.add_row(escape(f"{row.id} {pick(row.name, language, fallbacks)}"), f"{row.customer_rank:g}",
+                          f"{row.manager_rank:g}")
+        parts.append(ranks)
+    parts.append(Text(""))
+    return parts
+
+
+def checklist_section(assessment: Assessment, language: str, top: int) -> list[RenderableType]:
+    """The ranked checklist as a consultant hands it over: what, why, and boxes to tick."""
+    text = labels(language)
+    fallbacks = assessment.languages
+    checklist = assessment.checklist
+    assert checklist is not None
+    parts: list[RenderableType] = [Text(text["checklist"], style="bold")]
+    item_entries = [entry for entry in checklist.entries if entry.kind == "item"]
+    hidden = len(item_entries) - top
+
+    def indented(line: str, style: str = "") -> Padding:
+        # Padding keeps wrapped continuation lines under the text, not at the margin.
+        return Padding(Text(line, style=style), (0, 0, 0, 4), expand=False)
+
+    for entry in [*item_entries[:top], None, *(e for e in checklist.entries if e.kind != "item")]:
+        if entry is None:
+            if hidden > 0:
+                parts.append(indented(text["more_items"].format(count=hidden), "dim"))
+            continue
+        title = pick(entry.title, language, fallbacks)
+        if entry.kind == "item":
+            assert entry.gap_ci is not None
+            parts.append(Text.assemble((f"{entry.rank:>2}. ", "bold"), (f"{entry.ref} ", "bold"), title))
+            parts.append(indented(text["checklist_line"].format(
+                e=number(entry.expectation), p=number(entry.perception), gap=number(entry.gap, signed=True),
+                low=number(entry.gap_ci[0], signed=True), high=number(entry.gap_ci[1], signed=True),
+                padj=p_value(entry.p_adjusted), priority=number(entry.priority, 3)), "dim"))
+        else:
+            parts.append(Text.assemble((f"{entry.rank:>2}. ", "bold"), (title, "bold")))
+            line = text["gap_line"].format(gap=number(entry.gap, signed=True), risk=number(entry.risk))
+            if entry.causes:
+                line += "; " + text["causes"].format(
+                    causes=", ".join(pick(cause, language, fallbacks) for cause in entry.causes))
+            parts.append(indented(line, "dim"))
+        for action in entry.actions:
+            parts.append(indented("[ ] " + pick(action, language, fallbacks)))
+        if not entry.actions:
+            parts.append(indented(text["no_actions"], "dim"))
+    if checklist.strengths:
+        parts.append(Text(text["strengths"].format(items=", ".join(checklist.strengths)), style="green"))
+    parts.extend(Text(note, style="dim") for note in checklist.notes)
+    parts.append(Text(""))
+    return parts

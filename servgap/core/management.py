@@ -19,6 +19,7 @@ absent is "not measured" and names the data that would measure it; it is never z
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -249,7 +250,11 @@ def compute_management(config: InstrumentConfig, assessment: Assessment, custome
             customers_here = expectation[paired, position]
             if len(managers_here) >= 2 and len(customers_here) >= 2:
                 # Welch's t: managers and customers are independent samples of unequal size and variance.
-                result = stats.ttest_ind(managers_here, customers_here, equal_var=False)
+                # scipy warns when a group has no variance (e.g. all managers answer 6); the test is
+                # still defined then, so the warning is not passed on to the user.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    result = stats.ttest_ind(managers_here, customers_here, equal_var=False)
                 gap1_p[position] = result.pvalue
     gap1_p_adjusted = holm(gap1_p)
     delivered = np.full(len(item_ids), np.nan)

@@ -1,0 +1,263 @@
+"""Management gaps, factor risks, the priority comparison and the checklist, against hand-worked values.
+
+The fixture is docs/METHOD.md §7.3's six customers (tests/fixtures/mini.csv) with three managers,
+two audits, three staff answers, standards and promises (tests/fixtures/mini-management.yaml).
+The expected values below were worked out by hand from those files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from servgap.cli.analyze import ManagementFiles, run_analysis
+from servgap.core.errors import UserError
+from servgap.core.management import factor_risk
+from tests.conftest import CONFIGS, EXAMPLES, run_line
+from tests.helpers import FIXTURES
+
+CONFIG = FIXTURES / "mini-management.yaml"
+DATA = FIXTURES / "mini.csv"
+ALL = ManagementFiles(managers=FIXTURES / "managers.csv", audits=FIXTURES / "audits.csv", staff=FIXTURES / "staff.csv")
+APPROX = {"abs": 5e-5}
+
+
+def gaps(assessment) -> dict:
+    return {gap.gap: gap for gap in assessment.management.gaps}
+
+
+def item_values(gap) -> dict:
+    return {item.id: item.value for item in gap.items}
+
+
+@pytest.fixture(scope="module")
+def assessment():
+    return run_analysis(DATA, CONFIG, management=ALL)
+
+
+def test_gap_values_per_item(assessment) -> None:
+    by_gap = gaps(assessment)
+    # gap 1 = M − E: E = 6.1667, 6.0, 6.6667, 6.6667, 6.5; M = 6.0, 6.0, 5.3333, 6.0, 6.5
+    assert item_values(by_gap[1]) == pytest.approx(
+        {"T1": -1 / 6, "T2": 0.0, "R1": -4 / 3, "R2": -2 / 3, "R3": 0.0}, **APPROX)
+    # gap 2 = S − M where a standard exists (T1 6, T2 5, R1 6)
+    assert item_values(by_gap[2]) == pytest.approx({"T1": 0.0, "T2": -1.0, "R1": 2 / 3, "R2": None, "R3": None},
+                                                   **APPROX)
+    # gap 3 = D − S: D = 5.5, 4.5, 6.0, 6.0, 4.0
+    assert item_values(by_gap[3]) == pytest.approx({"T1": -0.5, "T2": -0.5, "R1": 0.0, "R2": None, "R3": None},
+                                                   **APPROX)
+    # gap 4 = D − C where a promise exists (T1 7, R1 6, R3 5)
+    assert item_values(by_gap[4]) == pytest.approx({"T1": -1.5, "T2": None, "R1": 0.0, "R2": None, "R3": -1.0},
+                                                   **APPROX)
+
+
+def test_gap_values_per_dimension_and_overall(assessment) -> None:
+    by_gap = gaps(assessment)
+    assert [d.value for d in by_gap[1].dimensions] == pytest.approx([-1 / 12, -2 / 3], **APPROX)
+    assert [(d.items_measured, d.items) for d in by_gap[2].dimensions] == [(2, 2), (1, 3)]
+    assert [by_gap[g].value for g in (1, 2, 3, 4)] == pytest.approx([-13 / 30, -1 / 9, -1 / 3, -5 / 6], **APPROX)
+    assert assessment.management.standards_coverage == pytest.approx(0.6)
+    assert assessment.management.uncovered_items == ["R2", "R3"]
+
+
+def test_gap_one_test_is_welch(assessment) -> None:
+    item = gaps(assessment)[1].items[0]
+    reference = stats.ttest_ind([5, 6, 7], [6, 7, 5, 6, 7, 6], equal_var=False)
+    assert item.p_value == pytest.approx(reference.pvalue, rel=1e-12)
+    assert item.n == 3
+
+
+def test_factor_scores_risks_and_alpha(assessment) -> None:
+    factors = {factor.id: factor for factor in gaps(assessment)[1].factors}
+    # research: a1 = 2, 3, 1; a2 reversed (6 − x) = 2, 2, 1 → respondent means 2, 2.5, 1 → 1.8333
+    assert factors["research"].score == pytest.approx(11 / 6, **APPROX)
+    assert factors["research"].risk == pytest.approx((5 - 11 / 6) / 4, **APPROX)
+    assert factors["research"].alpha == pytest.approx(6 / 7, **APPROX)  # 2 × (1 − (1 + 1/3) / (7/3))
+    assert factors["layers"].score == pytest.approx(4.0)
+    assert factors["layers"].risk == pytest.approx(0.75)
+    assert np.isnan(factors["layers"].alpha)  # one statement: alpha undefined
+    assert gaps(assessment)[1].risk == pytest.approx(((5 - 11 / 6) / 4 + 0.75) / 2, **APPROX)
+    assert gaps(assessment)[2].risk is None  # no factor of gap 2 in this set
+
+
+def test_factor_risk_formula() -> None:
+    assert factor_risk(5, "protective", 1, 5) == 0.0
+    assert factor_risk(1, "protective", 1, 5) == 1.0
+    assert factor_risk(4, "risk", 1, 7) == 0.5
+
+
+def test_checklist_order_with_ties(assessment) -> None:
+    entries = assessment.checklist.entries
+    # priorities: R1 0.7167 × 1.5; R2 and R3 0.7167 × 1.3333 (tie: R2's adjusted p 0.0058 < R3's 0.0310);
+    # T1 and T2 0.2833 × 0.6667 (tie: T2's adjusted p 0.0501 < T1's 0.1019)
+    assert [(e.rank, e.ref) for e in entries if e.kind == "item"] == [(1, "R1"), (2, "R2"), (3, "R3"), (4, "T2"),
+                                                                       (5, "T1")]
+    assert entries[0].priority == pytest.approx(0.7167 * 1.5, abs=1e-3)
+    # management gaps by shortfall: gap 4 (−0.83), gap 1 (−0.43), gap 3 (−0.33), gap 2 (−0.11)
+    assert [e.ref for e in entries if e.kind == "management_gap"] == ["gap4", "gap1", "gap3", "gap2"]
+    gap1 = next(e for e in entries if e.ref == "gap1")
+    assert [c["en"] for c in gap1.causes] == ["Customer research", "Management layers"]
+    assert [a["en"] for a in gap1.actions] == ["Do we know what customers expect?"]
+    assert assessment.checklist.strengths == []
+
+
+def test_checklist_without_management_data_and_equal_weights(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(DATA).drop(columns=["W_TAN", "W_REL"])
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    result = run_analysis(path, CONFIG)
+    assert result.management is None
+    assert [e.ref for e in result.checklist.entries] == ["R1", "R2", "R3", "T2", "T1"]
+    assert result.checklist.entries[0].priority == pytest.approx(0.5 * 1.5)
+
+
+def test_unmeasured_gaps_name_their_data_and_risk_alone_enters(tmp_path: Path) -> None:
+    result = run_analysis(DATA, CONFIG, management=ManagementFiles(staff=FIXTURES / "staff.csv"))
+    by_gap = gaps(result)
+    assert not by_gap[1].measured and by_gap[1].value is None
+    assert "--managers" in by_gap[1].needs[0]
+    assert not by_gap[3].measured and any("--audits" in need for need in by_gap[3].needs)
+    assert [e.ref for e in result.checklist.entries if e.kind == "management_gap"] == ["gap1"]  # risk 0.77 ≥ 0.5
+
+
+def test_strengths_are_listed_apart(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(DATA)
+    frame["P_T1"] = 7  # T1 now exceeds expectations for everyone
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    result = run_analysis(path, CONFIG)
+    assert result.checklist.strengths == ["T1"]
+    assert "T1" not in [e.ref for e in result.checklist.entries]
+
+
+def test_airline_example_reproduces_the_seed_ranking_story() -> None:
+    folder = EXAMPLES / "airline"
+    result = run_analysis(folder / "passengers.csv", CONFIGS / "airline.yaml", management=ManagementFiles(
+        managers=folder / "managers.csv", audits=folder / "audits.csv", staff=folder / "staff.csv"))
+    comparison = result.management.priority_comparison
+    assert comparison.basis == "item_expectations"
+    assert comparison.spearman_rho < -0.5
+    rows = {row.id: row for row in comparison.rows}
+    for item in ("inf1", "inf2", "crw1", "pun1", "cmf1"):  # passengers value these more than managers think
+        assert rows[item].displacement > 0
+    for item in ("saf1", "cmf2", "crw3", "pun2", "crw2"):  # managers value these more
+        assert rows[item].displacement < 0
+    reference = stats.spearmanr([row.customer for row in comparison.rows], [row.manager for row in comparison.rows])
+    assert comparison.spearman_rho == pytest.approx(reference.statistic)
+    assert all(gap.measured for gap in result.management.gaps)
+
+
+def test_json_management_and_checklist_sections() -> None:
+    result = run_line(["analyze", str(DATA), "-c", str(CONFIG), "--managers", str(FIXTURES / "managers.csv"),
+                       "--audits", str(FIXTURES / "audits.csv"), "--staff", str(FIXTURES / "staff.csv"), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    first = payload["management"]["gaps"][0]
+    assert set(first) >= {"gap", "name", "measured", "value", "dimensions", "items", "risk", "factors"}
+    assert payload["management"]["customer_gap"]["gap"] == 5
+    assert set(payload["management"]["priority_comparison"]) >= {"basis", "rows", "spearman_rho",
+                                                                  "largest_displacements"}
+    entry = payload["checklist"][0]
+    assert set(entry) >= {"rank", "kind", "ref", "priority", "gap", "actions"}
+    assert entry["ref"] == "R1"
+
+
+def test_checklist_command_markdown_has_boxes() -> None:
+    result = run_line(["checklist", str(DATA), "-c", str(CONFIG), "--audits", str(FIXTURES / "audits.csv"),
+                       "-f", "markdown"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("### Improvement checklist")
+    assert "   - [ ] Do we promise only what we deliver?" in result.stdout
+
+
+def test_demo_shows_management_gaps_and_checklist() -> None:
+    result = run_line(["demo"])
+    assert "Management gaps" in result.stdout
+    assert "Improvement checklist" in result.stdout
+    assert "[ ]" in result.stdout
+
+
+# --- bad management input ---------------------------------------------------------------------------
+
+def refusal(tmp_path: Path, **files) -> UserError:
+    with pytest.raises(UserError) as caught:
+        run_analysis(DATA, CONFIG, management=ManagementFiles(**files))
+    return caught.value
+
+
+def test_managers_file_missing_a_column(tmp_path: Path) -> None:
+    path = tmp_path / "managers.csv"
+    path.write_text("M_T1,M_T2,M_R1,M_R2\n5,6,5,6\n")
+    error = refusal(tmp_path, managers=path)
+    assert error.exit_code == 1
+    assert error.details == ["row 1: no column 'M_R3' for item R3 (manager estimate); closest headers: 'M_R2', "
+                             "'M_R1', 'M_T2'"]
+
+
+def test_audits_with_an_invalid_cell(tmp_path: Path) -> None:
+    path = tmp_path / "audits.csv"
+    path.write_text("AUD_T1,AUD_T2,AUD_R1,AUD_R2,AUD_R3\n5,4,6,5,4\n6,5,8,7,4\n")
+    error = refusal(tmp_path, audits=path)
+    assert error.details == ["row 3, column 3 'AUD_R1': '8': outside the scale 1–7"]
+
+
+def test_staff_file_missing_a_statement(tmp_path: Path) -> None:
+    path = tmp_path / "staff.csv"
+    path.write_text("a1,b1\n2,4\n")
+    error = refusal(tmp_path, staff=path)
+    assert "no column 'a2' for item a2 (answer)" in error.details[0]
+
+
+def test_staff_answers_on_the_factor_scale(tmp_path: Path) -> None:
+    path = tmp_path / "staff.csv"
+    path.write_text("a1,a2,b1\n2,4,6\n")
+    error = refusal(tmp_path, staff=path)
+    assert error.details == ["row 2, column 3 'b1': '6': outside the scale 1–5"]
+
+
+def test_standards_sheet_problems(tmp_path: Path) -> None:
+    path = tmp_path / "standards.csv"
+    path.write_text("item,level\nT1,6\nT9,5\nT1,5\nR1,9\n")
+    error = refusal(tmp_path, standards=path)
+    assert error.details == [
+        "row 3, column 1 'item': 'T9' is not an item id of this instrument",
+        "row 4, column 1 'item': item 'T1' is listed twice",
+        "row 5, column 2 'level': '9': a standard level must be a number on the scale 1–7",
+    ]
+
+
+def test_promises_sheet_without_its_columns(tmp_path: Path) -> None:
+    path = tmp_path / "promises.csv"
+    path.write_text("what,how much\nT1,6\n")
+    error = refusal(tmp_path, promises=path)
+    assert "needs the columns item and level" in error.details[0]
+
+
+def test_promises_sheet_overrides_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "promises.csv"
+    path.write_text("item,promise\nT1,6\nT2,5\n")
+    result = run_analysis(DATA, CONFIG, management=ManagementFiles(audits=FIXTURES / "audits.csv", promises=path))
+    assert item_values(gaps(result)[4]) == pytest.approx({"T1": -0.5, "T2": -0.5, "R1": 0.0, "R2": None,
+                                                          "R3": -1.0})
+
+
+def test_staff_without_factors_in_the_config(tmp_path: Path) -> None:
+    with pytest.raises(UserError) as caught:
+        run_analysis(DATA, FIXTURES / "mini.yaml", management=ManagementFiles(staff=FIXTURES / "staff.csv"))
+    assert "names no factors" in caught.value.details[0]
+
+
+def test_cli_refusal_names_the_management_file(tmp_path: Path) -> None:
+    path = tmp_path / "managers.csv"
+    path.write_text("M_T1\n5\n")
+    result = run_line(["analyze", str(DATA), "-c", str(CONFIG), "--managers", str(path)])
+    assert result.exit_code == 1
+    assert str(path) in result.stderr and "nothing was written" in result.stderr

@@ -227,8 +227,10 @@ def management_section(assessment: Assessment, language: str) -> list[Renderable
         rows = {row.id: row for row in comparison.rows}
         for row_id in comparison.largest_displacements:
             row = rows[row_id]
-            ranks.add_row(escape(f"{row.id} {pick(row.name, language, fallbacks)}"), f"{row.customer_rank:g}",
-                          f"{row.manager_rank:g}")
+            label = pick(row.name, language, fallbacks)
+            if comparison.basis == "item_expectations":
+                label = f"{row.id} {label}"
+            ranks.add_row(escape(label), f"{row.customer_rank:g}", f"{row.manager_rank:g}")
         parts.append(ranks)
     parts.append(Text(""))
     return parts

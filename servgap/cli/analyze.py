@@ -82,10 +82,12 @@ def run_analysis(
     sheet: str | None = None, invalid: InvalidPolicy = InvalidPolicy.refuse, layout: Layout = Layout.auto,
     segment_by: list[str] | None = None, confidence: float | None = None, test: Test | None = None,
     correction: Correction | None = None, management: ManagementFiles | None = None,
+    bootstrap_resamples: int | None = None, seed: int | None = None, top: int = 5,
 ) -> Assessment:
     """Load, read, validate and analyse; every refusal is a :class:`UserError` naming rows and columns."""
     from servgap.core.checklist import build_checklist
-    from servgap.core.engine import AnalysisOptions, analyze
+    from servgap.core.engine import AnalysisOptions, analyze_with_scores
+    from servgap.core.ipa import importance_performance
     from servgap.core.read_options import ReadOptions
     from servgap.core.responses import read_responses
 
@@ -118,10 +120,24 @@ def run_analysis(
                 raise _refuse_issues(path, issues, config_path)
     if outcome.responses.rows_read > 200_000:
         err(f"analysing {outcome.responses.rows_read:,} respondents…")
-    assessment = analyze(config, outcome.responses, AnalysisOptions(
+    assessment, respondent_gaps = analyze_with_scores(config, outcome.responses, AnalysisOptions(
         confidence=confidence, test=test.value if test else None,
         correction=correction.value if correction else None, segment_by=tuple(segment_by or ()),
     ))
+    assessment = replace(assessment, ipa=importance_performance(config, assessment, outcome.responses))
+    resamples = config.analysis.bootstrap if bootstrap_resamples is None else bootstrap_resamples
+    if resamples < 0:
+        from servgap.core.bootstrap import default_resamples
+
+        resamples = default_resamples(outcome.responses.rows_read)
+    if resamples > 0:
+        from servgap.core.bootstrap import bootstrap
+
+        if outcome.responses.rows_read > 100_000:
+            err(f"bootstrapping {resamples} resamples of {outcome.responses.rows_read:,} respondents…")
+        assessment = replace(assessment, bootstrap=bootstrap(
+            assessment, outcome.responses, respondent_gaps, resamples,
+            config.analysis.bootstrap_seed if seed is None else seed, top))
     management_result = None
     if management_data is not None:
         from servgap.core.management import compute_management
@@ -198,6 +214,11 @@ def analyze(
                                                                 "correction (default: the config's).",
                                                                 show_default=False)] = None,
     top: TopOption = 5,
+    bootstrap: Annotated[int | None, typer.Option("--bootstrap", help="Bootstrap resamples for dimension and "
+                                                  "overall gaps and checklist rank stability (-1: a default that "
+                                                  "suits the sample size; 0: off).", show_default=False)] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Bootstrap seed (default: the config's).",
+                                             show_default=False)] = None,
     managers: Annotated[Path | None, typer.Option("--managers", help="Managers' estimates of customers' "
                                                   "expectations (gap 1).", show_default=False)] = None,
     audits: Annotated[Path | None, typer.Option("--audits", help="Audits or mystery-shopping visits: delivered "
@@ -214,7 +235,8 @@ def analyze(
     assessment = run_analysis(data, config, delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid,
                               layout=layout, segment_by=by, confidence=confidence, test=test,
                               correction=correction,
-                              management=ManagementFiles(managers, audits, staff, standards, promises))
+                              management=ManagementFiles(managers, audits, staff, standards, promises),
+                              bootstrap_resamples=bootstrap, seed=seed, top=top)
     render(assessment, output_format, lang, output, top)
 
 

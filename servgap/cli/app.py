@@ -7,6 +7,7 @@ import typer
 from servgap import __version__
 from servgap.cli.analyze import analyze, checklist, demo
 from servgap.cli.check import check
+from servgap.cli.compare import compare
 from servgap.cli.library import init, rules, schema, templates
 from servgap.cli.simulate import simulate
 
@@ -36,6 +37,7 @@ def _root(
 app.command("analyze")(analyze)
 app.command("demo")(demo)
 app.command("checklist")(checklist)
+app.command("compare")(compare)
 app.command("check")(check)
 app.command("simulate")(simulate)
 app.command("rules")(rules)

@@ -6,7 +6,7 @@ import math
 
 from servgap.core.config import InstrumentConfig
 from servgap.core.management import gap_name
-from servgap.core.results import Assessment, Checklist, ChecklistEntry, ManagementResult
+from servgap.core.results import Assessment, Checklist, ChecklistEntry, ItemResult, ManagementResult
 
 RISK_THRESHOLD = 0.5
 CAUSES_NAMED = 2
@@ -31,41 +31,69 @@ def build_checklist(config: InstrumentConfig, assessment: Assessment,
                     management: ManagementResult | None) -> Checklist:
     """Items with a shortfall ranked by priority (ties: smaller adjusted p), then management gaps.
 
-    Items with no shortfall are listed as strengths. A management gap enters when it was measured
-    with a shortfall (negative value) or its risk index is at least 0.5; these entries are ordered
-    by the size of the shortfall, then by risk, and name the riskiest factors as likely causes.
+    Items with no shortfall are listed as strengths. With ``zone_first`` (three-column data), items
+    below the zone of tolerance come first by MSA, then items within it by MSS; items above it are
+    strengths. With ``ipa``, items in the "concentrate here" quadrant come first. A management gap
+    enters when it was measured with a shortfall (negative value) or its risk index is at least 0.5;
+    these entries are ordered by the size of the shortfall, then by risk, and name the riskiest
+    factors as likely causes.
     """
     method = config.analysis.priority.value
     notes = []
-    if method == "zone_first":
+    tolerance = {row.id: row for row in assessment.tolerance.items} if assessment.tolerance else {}
+    quadrants = {row.id: row.quadrant for row in assessment.ipa.items} if assessment.ipa else {}
+    has_gap = any(math.isfinite(item.gap) for item in assessment.items)
+    if method == "zone_first" and not tolerance:
         notes.append("zone_first needs adequate and desired ratings; items are ranked by importance × shortfall")
         method = "importance_gap"
+    if method == "ipa" and not quadrants:
+        notes.append("ipa needs a source of importance (I_{item} columns, importance points or an overall-quality "
+                     "column); items are ranked by importance × shortfall")
+        method = "importance_gap"
+    if method != "zone_first" and not has_gap and tolerance:
+        notes.append("the data has no expectation ratings; items are ranked by their zone of tolerance")
+        method = "zone_first"
     weights = assessment.overall.weights
     equal = 1 / len(assessment.dimensions)
     dimensions = {d.id: d for d in config.dimensions}
     items = {item.id: item for _, item in config.items()}
-    candidates = []
+    candidates: list[tuple[tuple[float, ...], ItemResult, float, float]] = []
     strengths = []
     for position, result in enumerate(assessment.items):
+        importance = weights.get(result.dimension, equal) if assessment.overall.weighting != "none" else equal
+        p_sort = result.p_adjusted if math.isfinite(result.p_adjusted) else math.inf
+        if method == "zone_first":
+            row = tolerance.get(result.id)
+            if row is None or row.zone is None:
+                continue
+            if row.zone == "above" or (row.zone == "within" and row.mss >= 0):
+                strengths.append(result.id)
+                continue
+            tier = 0 if row.zone == "below" else 1
+            shortfall = -row.msa if tier == 0 else -row.mss
+            candidates.append(((tier, -shortfall, position), result, importance, shortfall))
+            continue
         if not math.isfinite(result.gap):
             continue
         if result.gap >= 0:
             strengths.append(result.id)
             continue
-        importance = weights.get(result.dimension, equal) if assessment.overall.weighting != "none" else equal
-        priority = item_priority(method, importance, result.gap)
-        p_sort = result.p_adjusted if math.isfinite(result.p_adjusted) else math.inf
-        candidates.append((-priority, p_sort, position, result, importance, priority))
-    candidates.sort(key=lambda entry: entry[:3])
+        priority = item_priority("gap" if method == "gap" else "importance_gap", importance, result.gap)
+        tier = 0 if method != "ipa" or quadrants.get(result.id) == "concentrate_here" else 1
+        candidates.append(((tier, -priority, p_sort, position), result, importance, priority))
+    candidates.sort(key=lambda entry: entry[0])
     entries: list[ChecklistEntry] = []
-    for _, _, _, result, importance, priority in candidates:
+    for _, result, importance, priority in candidates:
         item = items[result.id]
         dimension = dimensions[result.dimension]
+        row = tolerance.get(result.id)
         entries.append(ChecklistEntry(
             rank=len(entries) + 1, kind="item", ref=result.id, dimension=result.dimension, title=item.text,
             priority=priority, gap=result.gap, expectation=result.expectation, perception=result.perception,
             gap_ci=result.gap_ci, p_adjusted=result.p_adjusted, importance=importance, risk=None,
             actions=[*item.actions, *dimension.actions], causes=[],
+            zone=row.zone if row else None, msa=row.msa if row else None, mss=row.mss if row else None,
+            quadrant=quadrants.get(result.id),
         ))
 
     if management is not None:

@@ -133,8 +133,9 @@ class Patterns(_Strict):
     adequate: str = "MIN_{item}"
     desired: str = "DES_{item}"
     importance: str = "W_{dimension}"
+    item_importance: str = Field(default="I_{item}", description="Stated importance of an item (for IPA).")
 
-    @field_validator("expectation", "perception", "adequate", "desired")
+    @field_validator("expectation", "perception", "adequate", "desired", "item_importance")
     @classmethod
     def _has_item_placeholder(cls, pattern: str) -> str:
         if "{item}" not in pattern:
@@ -183,6 +184,9 @@ class DataMapping(_Strict):
     importance_columns: dict[Identifier, ColumnRef] = Field(
         default_factory=dict, description="Per-dimension overrides of the importance-points column."
     )
+    overall_quality: ColumnRef | None = Field(
+        default=None, description="Column of an overall-quality rating (on the item scale), for derived importance.",
+    )
 
 
 class Test(StrEnum):
@@ -201,6 +205,7 @@ class PriorityMethod(StrEnum):
     IMPORTANCE_GAP = "importance_gap"
     GAP = "gap"
     ZONE_FIRST = "zone_first"
+    IPA = "ipa"
 
 
 class Analysis(_Strict):
@@ -221,6 +226,14 @@ class Analysis(_Strict):
         description="Share of a dimension's items a respondent must answer (E and P) to get a dimension score.",
     )
     min_segment_n: int = Field(default=30, ge=1, description="Segments smaller than this are flagged.")
+    ipa_crosshair: Literal["means", "midpoint"] = Field(
+        default="means", description="IPA crosshair: the grand means, or the scale midpoint.",
+    )
+    bootstrap: int = Field(
+        default=0, ge=0, le=100_000,
+        description="Bootstrap resamples for dimension and overall gaps (0: off; --bootstrap turns it on).",
+    )
+    bootstrap_seed: int = Field(default=1, ge=0, description="Seed of the bootstrap (recorded in the output).")
 
 
 class ManagersInput(_Strict):

@@ -25,8 +25,10 @@ from servgap.core.results import (
     Overall,
     SegmentDimension,
     SegmentResult,
+    SegmentTest,
 )
 from servgap.core.stats import CoMoments, FloatArray, Moments, adjust, wilcoxon_p
+from servgap.core.tolerance import ToleranceAccumulator
 
 FACET_KEYS = ("expectation", "perception", "gap")
 
@@ -243,7 +245,13 @@ class _SegmentAccumulator:
 
 
 def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOptions | None = None) -> Assessment:
-    """Compute the customer-gap assessment of ``responses`` against ``config``.
+    """Compute the customer-gap assessment of ``responses`` against ``config``."""
+    return analyze_with_scores(config, responses, options)[0]
+
+
+def analyze_with_scores(config: InstrumentConfig, responses: Responses,
+                        options: AnalysisOptions | None = None) -> tuple[Assessment, FloatArray]:
+    """The assessment, and the respondent dimension gaps (respondents × dimensions) behind it.
 
     Respondents are processed in blocks of :data:`BLOCK_ROWS`; each block adds to mergeable
     moments (counts, means, co-moments), so the result equals the whole-sample computation while
@@ -283,7 +291,13 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
     segments = {column: _SegmentAccumulator(responses.segments[column], dimension_count)
                 for column in segment_columns}
     rows_used = straight_liners = 0
-    required: list[int] = []
+    required: list[int] = [required_items(g.stop - g.start, analysis.min_item_ratio) for g in groups]
+    # Respondent dimension gaps are kept (respondents × dimensions) for segment tests and the bootstrap.
+    respondent_gaps = np.full((respondents, dimension_count), np.nan)
+    has_tolerance = Facet.ADEQUATE in responses.facets and Facet.DESIRED in responses.facets
+    tolerance = ToleranceAccumulator(item_count, groups, required) if has_tolerance else None
+    a_buffer = np.empty_like(p_buffer, order="F") if has_tolerance else None
+    d_buffer = np.empty_like(p_buffer, order="F") if has_tolerance else None
 
     for start in range(0, max(respondents, 1), BLOCK_ROWS):
         rows = slice(start, min(start + BLOCK_ROWS, respondents))
@@ -300,7 +314,10 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
         item_counts[1] += answered_p.sum(axis=0)
 
         scores = dimension_scores_of(block, groups, analysis.min_item_ratio)
-        required = scores.required
+        respondent_gaps[rows] = scores.gap
+        if tolerance is not None:
+            tolerance.add(responses.block(Facet.ADEQUATE, rows, a_buffer), responses.block(Facet.DESIRED, rows,
+                                                                                           d_buffer), block_p)
         scored = ~np.isnan(scores.gap)
         dimension_gap.add(scores.gap)
         dimension_sums[0] += np.where(scored, scores.expectation, 0.0).sum(axis=0)
@@ -311,7 +328,8 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
         dimension_counts[1] += servperf_scored.sum(axis=0)
         dimension_counts[2] += (scores.answered == 0).sum(axis=0)
         dimension_counts[3] += ((scores.answered > 0) & (scores.answered < np.array(required))).sum(axis=0)
-        rows_used += int(scored.any(axis=1).sum())
+        # "Used": in the gap analysis, or (without expectation ratings) in the perception-only scores.
+        rows_used += int((scored if has_expectation else servperf_scored).any(axis=1).sum())
 
         for d, columns in enumerate(groups):
             width = columns.stop - columns.start
@@ -416,6 +434,9 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
     )
     segment_results = [result for column, accumulator in segments.items()
                        for result in accumulator.results(column, dimension_ids, analysis.min_segment_n)]
+    segment_tests = [test for column, accumulator in segments.items()
+                     for test in segment_tests_of(column, accumulator, respondent_gaps, dimension_ids,
+                                                  analysis.min_segment_n, correction)]
     notes = []
     if not has_expectation:
         notes.append("no expectation ratings: gaps are not computed; perception-only scores are reported")
@@ -436,4 +457,48 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
         facets=[facet.value for facet in config.instrument.facets], confidence=confidence, test=test,
         correction=correction, min_segment_n=analysis.min_segment_n, items=items, dimensions=dimensions,
         overall=overall, segments=segment_results, data_quality=quality,
-    )
+        tolerance=tolerance.result(responses.item_ids, dimension_ids, confidence) if tolerance else None,
+        segment_tests=segment_tests,
+    ), respondent_gaps
+
+
+def segment_tests_of(column: str, accumulator: _SegmentAccumulator, respondent_gaps: FloatArray,
+                     dimension_ids: list[str], minimum: int, correction: str) -> list[SegmentTest]:
+    """Do a dimension's gaps differ between segment values? Welch's t for two groups, else Kruskal–Wallis.
+
+    Groups with fewer than ``minimum`` scored respondents (and respondents without a value) are left
+    out of the test and named; p-values are adjusted across the dimensions of the column.
+
+    References
+    ----------
+    Welch, B. L. (1947), Biometrika 34(1/2), 28–35; Kruskal, W. H. and Wallis, W. A. (1952), JASA
+    47(260), 583–621.
+    """
+    from scipy import stats
+
+    rows = []
+    for position, dimension_id in enumerate(dimension_ids):
+        values = respondent_gaps[:, position]
+        samples, included, excluded = [], [], []
+        for code, label in enumerate(accumulator.order):
+            if label == "\x00missing":
+                continue
+            member = values[(accumulator.codes == code) & ~np.isnan(values)]
+            if len(member) >= minimum:
+                samples.append(member)
+                included.append(label)
+            else:
+                excluded.append(label)
+        if len(samples) < 2:
+            continue
+        if len(samples) == 2:
+            result = stats.ttest_ind(samples[0], samples[1], equal_var=False)
+            name = "welch_t"
+        else:
+            result = stats.kruskal(*samples)
+            name = "kruskal_wallis"
+        rows.append((dimension_id, name, float(result.statistic), float(result.pvalue), included, excluded))
+    adjusted = adjust(np.array([row[3] for row in rows]), correction) if rows else np.array([])
+    return [SegmentTest(column=column, dimension=d, test=name, statistic=statistic, p_value=p,
+                        p_adjusted=float(adjusted[i]), groups=included, excluded=excluded)
+            for i, (d, name, statistic, p, included, excluded) in enumerate(rows)]

@@ -14,7 +14,7 @@ import difflib
 import io
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -97,6 +97,10 @@ class Responses:
     segments: dict[str, np.ndarray]
     columns: dict[str, str]
     invalid_as_missing: list[DataIssue] = field(default_factory=list)
+    #: stated importance per item (respondents × items, on the item scale), when the file has it
+    item_importance: FloatArray | None = None
+    #: an overall-quality rating per respondent, when the config names its column
+    overall_quality: FloatArray | None = None
     missing_cells: dict[str, int] = field(default_factory=dict)
 
     def block(self, facet: Facet, rows: slice, out: FloatArray | None = None) -> FloatArray:
@@ -119,6 +123,20 @@ class Responses:
     def matrix(self, facet: Facet) -> FloatArray:
         """All answers of a facet as one respondents × items array."""
         return self.block(facet, slice(None))
+
+    def subset(self, rows: np.ndarray) -> Responses:
+        """The respondents where ``rows`` (a boolean mask) is true, e.g. one wave of a tracking study."""
+        facets = {facet: FacetColumns([column[rows] for column in stored.values],
+                                      {position: mask[rows] for position, mask in stored.blank.items()})
+                  for facet, stored in self.facets.items()}
+        return replace(
+            self, rows_read=int(rows.sum()), respondent_ids=[i for i, keep in zip(self.respondent_ids, rows,
+                                                                                     strict=True) if keep],
+            facets=facets, points=None if self.points is None else self.points[rows],
+            segments={name: values[rows] for name, values in self.segments.items()},
+            item_importance=None if self.item_importance is None else self.item_importance[rows],
+            overall_quality=None if self.overall_quality is None else self.overall_quality[rows],
+        )
 
 
 @dataclass
@@ -395,6 +413,8 @@ class _ColumnPlan:
     points_columns: dict[str, int] | None
     id_column: int | None
     segment_columns: dict[str, int]
+    importance_columns: dict[str, int] | None = None
+    overall_column: int | None = None
 
 
 def _resolve(ref: int | str, headers: list[str], positions: dict[str, list[int]]) -> int | str | None:
@@ -470,7 +490,20 @@ def _plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Dat
         segment_index = locate(segment, f"segment '{segment}'")
         if segment_index is not None:
             segment_columns[headers[segment_index] if isinstance(segment, int) else segment] = segment_index
-    return _ColumnPlan(item_columns, points_columns, id_column, segment_columns)
+    importance_columns: dict[str, int] | None = None
+    wanted_importance = {item.id: mapping.patterns.item_importance.replace("{item}", item.id)
+                         for _, item in config.items()}
+    if any(isinstance(_resolve(ref, headers, positions), int) for ref in wanted_importance.values()):
+        # Stated item importance is all-or-none, like the importance points.
+        importance_columns = {}
+        for item_id, ref in wanted_importance.items():
+            importance_index = locate(ref, f"stated importance of {item_id}")
+            if importance_index is not None:
+                importance_columns[item_id] = importance_index
+    overall_column = None
+    if mapping.overall_quality is not None:
+        overall_column = locate(mapping.overall_quality, "the overall-quality rating")
+    return _ColumnPlan(item_columns, points_columns, id_column, segment_columns, importance_columns, overall_column)
 
 
 # --- putting it together -------------------------------------------------------------------------
@@ -578,6 +611,18 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
             columns_used[f"{dimension.id}.importance"] = table.headers[column]
         missing_cells["importance"] = int(np.isnan(points).sum())
 
+    def scale_column(column: int) -> FloatArray:
+        values, missing, invalid = validator.convert(frame[column], "scale")
+        if invalid.any():
+            _collect_invalid(issues, invalid, frame[column], column, table.headers[column], "scale", config,
+                             invalid_rule, row_numbers)
+        return np.where(missing | invalid, np.nan, values)
+
+    item_importance = None
+    if plan.importance_columns is not None:
+        item_importance = np.column_stack([scale_column(plan.importance_columns[item_id]) for item_id in item_ids])
+    overall_quality = scale_column(plan.overall_column) if plan.overall_column is not None else None
+
     if plan.id_column is not None:
         id_text = _as_text(frame[plan.id_column])
         header = table.headers[plan.id_column]
@@ -608,7 +653,8 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
     responses = Responses(
         path=str(path), file_format=table.file_format, encoding=table.encoding, delimiter=table.delimiter,
         rows_read=len(frame), respondent_ids=ids, ids_from_rows=ids_from_rows, item_ids=item_ids, facets=facets,
-        reverse=reverse, scale=(scale.min, scale.max), points=points, segments=segments, columns=columns_used,
+        reverse=reverse, scale=(scale.min, scale.max), points=points, item_importance=item_importance,
+        overall_quality=overall_quality, segments=segments, columns=columns_used,
         invalid_as_missing=[issue for issue in issues if issue.rule is data_rules.INVALID_AS_MISSING],
         missing_cells=missing_cells,
     )

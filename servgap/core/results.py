@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from servgap.core.config import LocalText
+from servgap.core.tolerance import Tolerance
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,10 @@ class ChecklistEntry:
     risk: float | None
     actions: list[LocalText]
     causes: list[LocalText]
+    zone: str | None = None
+    msa: float | None = None
+    mss: float | None = None
+    quadrant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -254,6 +259,53 @@ class Checklist:
     entries: list[ChecklistEntry]
     strengths: list[str]
     notes: list[str]
+
+
+@dataclass(frozen=True)
+class SegmentTest:
+    """A test of a dimension's gap between the values of a segment column."""
+
+    column: str
+    dimension: str
+    test: str
+    statistic: float
+    p_value: float
+    p_adjusted: float
+    groups: list[str]
+    excluded: list[str]
+
+
+@dataclass(frozen=True)
+class IpaItem:
+    id: str
+    dimension: str
+    importance: float
+    performance: float
+    quadrant: str | None
+
+
+@dataclass(frozen=True)
+class Ipa:
+    """Importance–performance analysis: each item's quadrant around the crosshair."""
+
+    importance_source: str
+    crosshair: str
+    importance_cross: float
+    performance_cross: float
+    items: list[IpaItem]
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Percentile bootstrap intervals (respondents resampled) and the checklist's rank stability."""
+
+    resamples: int
+    seed: int
+    confidence: float
+    dimensions: dict[str, tuple[float, float]]
+    overall: tuple[float, float]
+    top: int
+    rank_stability: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -276,3 +328,7 @@ class Assessment:
     data_quality: DataQuality
     management: ManagementResult | None = None
     checklist: Checklist | None = None
+    tolerance: Tolerance | None = None
+    segment_tests: list[SegmentTest] = field(default_factory=list)
+    ipa: Ipa | None = None
+    bootstrap: BootstrapResult | None = None

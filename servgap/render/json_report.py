@@ -77,6 +77,26 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
         entry["text"] = pick(item.text, language, fallbacks)
         entry["gap_ci"] = list(item.gap_ci)
         payload["items"].append(entry)
+    if assessment.tolerance is not None:
+        payload["tolerance"] = {
+            "items": [{**asdict(row), "dimension": item.dimension, "msa_ci": list(row.msa_ci),
+                       "mss_ci": list(row.mss_ci)}
+                      for row, item in zip(assessment.tolerance.items, assessment.items, strict=True)],
+            "dimensions": [{**asdict(row), "msa_ci": list(row.msa_ci), "mss_ci": list(row.mss_ci)}
+                           for row in assessment.tolerance.dimensions],
+        }
+    if assessment.ipa is not None:
+        payload["ipa"] = asdict(assessment.ipa)
+    if assessment.segment_tests:
+        payload["segment_tests"] = [asdict(test) for test in assessment.segment_tests]
+    if assessment.bootstrap is not None:
+        result = assessment.bootstrap
+        payload["bootstrap"] = {
+            "method": "percentile", "resamples": result.resamples, "seed": result.seed,
+            "confidence": result.confidence, "overall": list(result.overall),
+            "dimensions": {key: list(value) for key, value in result.dimensions.items()},
+            "top": result.top, "rank_stability": result.rank_stability,
+        }
     if assessment.management is not None:
         payload["management"] = _management(assessment, language)
     if assessment.checklist is not None:

@@ -59,6 +59,7 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
     parts += [Text(text["title"], style="bold"), header, Text(text["sign"], style="italic"), Text("")]
 
     span = assessment.scale[1] - assessment.scale[0]
+    has_gap = any(math.isfinite(d.gap) for d in assessment.dimensions)
     table = Table(title=text["dimensions"], box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
                   collapse_padding=True)
     longest = max(len(pick(d.name, language, fallbacks)) for d in assessment.dimensions)
@@ -77,35 +78,45 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
             number(dimension.perception), number(dimension.gap, signed=True) + star, _ci(dimension.gap_ci),
             _alpha_cell(dimension), gap_bar(dimension.gap, span),
         )
-    parts.append(table)
     correction = CORRECTION_NAMES.get(assessment.correction, assessment.correction)
-    parts.append(Text(text["significance"].format(alpha=alpha_level, correction=correction)
-                      + "; " + text["test"].format(test=text.get(f"test_{assessment.test}", assessment.test),
-                                                   correction=correction), style="dim"))
-    parts.append(Text(""))
+    if has_gap:
+        parts.append(table)
+        parts.append(Text(text["significance"].format(alpha=alpha_level, correction=correction)
+                          + "; " + text["test"].format(test=text.get(f"test_{assessment.test}", assessment.test),
+                                                       correction=correction), style="dim"))
+        parts.append(Text(""))
 
     overall = assessment.overall
     summary = Table.grid(padding=(0, 2))
     summary.add_column()
     summary.add_column(justify="right")
-    summary.add_row(text["unweighted"].format(count=len(assessment.dimensions)), number(overall.gap, signed=True))
-    if overall.weighting == "per_respondent":
+    if has_gap:
+        summary.add_row(text["unweighted"].format(count=len(assessment.dimensions)),
+                        number(overall.gap, signed=True))
+    if has_gap and overall.weighting == "per_respondent":
         summary.add_row(text["weighted_per_respondent"].format(n=overall.weighted_n),
                         number(overall.weighted_gap, signed=True))
         summary.add_row(text["weighted_aggregate"], number(overall.weighted_gap_aggregate, signed=True))
-    elif overall.weighting == "fixed":
+    elif has_gap and overall.weighting == "fixed":
         summary.add_row(text["weighted_fixed"], number(overall.weighted_gap, signed=True))
-    else:
+    elif has_gap:
         summary.add_row(text["weighted_none"], "–")
     summary.add_row(text["servperf"], number(overall.perception_only))
     parts += [Text(text["overall"], style="bold"), summary, Text("")]
+    if assessment.bootstrap is not None:
+        parts.extend(bootstrap_section(assessment, language))
+    if assessment.tolerance is not None:
+        parts.extend(tolerance_section(assessment, language))
+    if assessment.ipa is not None:
+        parts.extend(ipa_section(assessment, language))
 
-    shortfalls = sorted(
+    shortfalls = [] if not has_gap else sorted(
         (item for item in assessment.items
          if _significant(item.p_adjusted, alpha_level) and math.isfinite(item.gap) and item.gap < 0),
         key=lambda item: item.gap,
     )[:top]
-    parts.append(Text(text["shortfalls"], style="bold"))
+    if has_gap:
+        parts.append(Text(text["shortfalls"], style="bold"))
     if shortfalls:
         items = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
         items.add_column(text["item"], no_wrap=True)
@@ -117,11 +128,12 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
             items.add_row(item.id, escape(pick(item.text, language, fallbacks)), number(item.gap, signed=True),
                           _ci(item.gap_ci), p_value(item.p_adjusted))
         parts.append(items)
-    else:
+    elif has_gap:
         parts.append(Text(text["no_shortfalls"].format(alpha=alpha_level)))
-    parts.append(Text(""))
+    if has_gap:
+        parts.append(Text(""))
 
-    for column in dict.fromkeys(segment.column for segment in assessment.segments):
+    for column in dict.fromkeys(segment.column for segment in assessment.segments if has_gap):
         rows = [segment for segment in assessment.segments if segment.column == column]
         # Segments run across (there are usually a few), dimensions down, so long names never squeeze.
         segment_table = Table(title=text["segments"].format(column=escape(column)), box=box.SIMPLE_HEAD,
@@ -139,6 +151,12 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
         parts.append(segment_table)
         if any(segment.small for segment in rows):
             parts.append(Text(text["small"].format(minimum=assessment.min_segment_n), style="dim"))
+        names = {d.id: pick(d.name, language, fallbacks) for d in assessment.dimensions}
+        for test in (t for t in assessment.segment_tests if t.column == column):
+            star = "*" if _significant(test.p_adjusted, alpha_level) else ""
+            parts.append(Text(text["segment_test"].format(
+                dimension=names[test.dimension], test=text[test.test], statistic=number(test.statistic),
+                p=p_value(test.p_adjusted)) + star))
         parts.append(Text(""))
 
     if assessment.management is not None:
@@ -259,10 +277,23 @@ def checklist_section(assessment: Assessment, language: str, top: int) -> list[R
         if entry.kind == "item":
             assert entry.gap_ci is not None
             parts.append(Text.assemble((f"{entry.rank:>2}. ", "bold"), (f"{entry.ref} ", "bold"), title))
-            parts.append(indented(text["checklist_line"].format(
-                e=number(entry.expectation), p=number(entry.perception), gap=number(entry.gap, signed=True),
-                low=number(entry.gap_ci[0], signed=True), high=number(entry.gap_ci[1], signed=True),
-                padj=p_value(entry.p_adjusted), priority=number(entry.priority, 3)), "dim"))
+            if math.isfinite(entry.gap or math.nan):
+                parts.append(indented(text["checklist_line"].format(
+                    e=number(entry.expectation), p=number(entry.perception), gap=number(entry.gap, signed=True),
+                    low=number(entry.gap_ci[0], signed=True), high=number(entry.gap_ci[1], signed=True),
+                    padj=p_value(entry.p_adjusted), priority=number(entry.priority, 3)), "dim"))
+            if entry.zone is not None and assessment.tolerance is not None:
+                row = next(r for r in assessment.tolerance.items if r.id == entry.ref)
+                parts.append(indented(text["zone_line"].format(
+                    a=number(row.adequate), d=number(row.desired), p=number(row.perception),
+                    msa=number(row.msa, signed=True), mss=number(row.mss, signed=True),
+                    zone=text[f"zone_{row.zone}"]), "dim"))
+            if entry.quadrant is not None:
+                parts.append(indented(text[entry.quadrant], "dim"))
+            if assessment.bootstrap is not None and entry.ref in assessment.bootstrap.rank_stability:
+                parts.append(indented(text["stability"].format(top=assessment.bootstrap.top,
+                                                               share=assessment.bootstrap.rank_stability[entry.ref]),
+                                      "dim"))
         else:
             parts.append(Text.assemble((f"{entry.rank:>2}. ", "bold"), (title, "bold")))
             line = text["gap_line"].format(gap=number(entry.gap, signed=True), risk=number(entry.risk))
@@ -279,3 +310,89 @@ def checklist_section(assessment: Assessment, language: str, top: int) -> list[R
     parts.extend(Text(note, style="dim") for note in checklist.notes)
     parts.append(Text(""))
     return parts
+
+
+THERMOMETER_WIDTH = 30
+
+
+def thermometer(adequate: float, desired: float, perception: float, low: int, high: int,
+                width: int = THERMOMETER_WIDTH) -> Text:
+    """A band from adequate to desired (░) on the scale, with the perceived level marked (●)."""
+    if not all(math.isfinite(value) for value in (adequate, desired, perception)):
+        return Text("")
+
+    def cell(value: float) -> int:
+        return min(width - 1, max(0, round((value - low) / (high - low) * (width - 1))))
+
+    line = ["·"] * width
+    for index in range(cell(min(adequate, desired)), cell(max(adequate, desired)) + 1):
+        line[index] = "░"
+    marker = cell(perception)
+    text = Text("".join(line[:marker]), style="cyan")
+    style = "red" if perception < adequate else "green" if perception > desired else "bold"
+    text.append("●", style=style)
+    text.append("".join(line[marker + 1:]), style="cyan")
+    return text
+
+
+def bootstrap_section(assessment: Assessment, language: str) -> list[RenderableType]:
+    text = labels(language)
+    result = assessment.bootstrap
+    assert result is not None
+    table = Table(title=text["bootstrap"].format(level=result.confidence * 100, resamples=result.resamples,
+                                                 seed=result.seed),
+                  box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, collapse_padding=True)
+    table.add_column(text["dimension"], overflow="fold")
+    table.add_column(text["gap"], justify="right")
+    table.add_column(text["ci"].format(level=result.confidence * 100), justify="center", no_wrap=True)
+    for dimension in assessment.dimensions:
+        low, high = result.dimensions[dimension.id]
+        table.add_row(escape(pick(dimension.name, language, assessment.languages)), number(dimension.gap, signed=True),
+                      f"{number(low, signed=True)}, {number(high, signed=True)}")
+    table.add_row(text["overall"], number(assessment.overall.gap, signed=True),
+                  f"{number(result.overall[0], signed=True)}, {number(result.overall[1], signed=True)}", style="bold")
+    return [table, Text("")]
+
+
+def tolerance_section(assessment: Assessment, language: str) -> list[RenderableType]:
+    text = labels(language)
+    tolerance = assessment.tolerance
+    assert tolerance is not None
+    low, high = assessment.scale
+    table = Table(title=text["tolerance"].format(low=low, high=high), box=box.SIMPLE_HEAD, title_justify="left",
+                  pad_edge=False, collapse_padding=True)
+    table.add_column(text["dimension"], overflow="fold")
+    table.add_column(f"{low}{' ' * (THERMOMETER_WIDTH - len(str(low)) - len(str(high)))}{high}", no_wrap=True)
+    table.add_column(text["zone"], no_wrap=True)
+    table.add_column("MSA", justify="right", no_wrap=True)
+    table.add_column("MSS", justify="right", no_wrap=True)
+    names = {d.id: pick(d.name, language, assessment.languages) for d in assessment.dimensions}
+    for row in tolerance.dimensions:
+        table.add_row(escape(names[row.id]), thermometer(row.adequate, row.desired, row.perception, low, high),
+                      text[f"zone_{row.zone}"] if row.zone else "–", number(row.msa, signed=True),
+                      number(row.mss, signed=True))
+    return [table, Text("")]
+
+
+def ipa_section(assessment: Assessment, language: str) -> list[RenderableType]:
+    text = labels(language)
+    ipa = assessment.ipa
+    assert ipa is not None
+    groups: dict[str, list[str]] = {key: [] for key in ("concentrate_here", "keep_up_the_good_work",
+                                                         "low_priority", "possible_overkill")}
+    for item in ipa.items:
+        if item.quadrant is not None:
+            groups[item.quadrant].append(item.id)
+    table = Table(title=text["ipa"].format(source=text[f"ipa_{ipa.importance_source}"],
+                                           crosshair=text[f"ipa_{ipa.crosshair}"]),
+                  box=box.SQUARE, title_justify="left", show_lines=True)
+    table.add_column("", style="bold", no_wrap=True)
+    table.add_column(text["performance_low"], overflow="fold", ratio=1)
+    table.add_column(text["performance_high"], overflow="fold", ratio=1)
+
+    def cell(key: str) -> Text:
+        return Text.assemble((text[key] + "\n", "bold"), ", ".join(groups[key]) or "–")
+
+    table.add_row(text["importance_high"], cell("concentrate_here"), cell("keep_up_the_good_work"))
+    table.add_row(text["importance_low"], cell("low_priority"), cell("possible_overkill"))
+    return [table, Text("")]

@@ -1,0 +1,93 @@
+"""`servgap compare`: the change of every gap between two waves of a tracking study."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from servgap.cli.analyze import OutputOption, _refuse_issues, load_valid
+from servgap.cli.common import emit, handle_errors
+from servgap.core.errors import ExitCode, UserError
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@handle_errors
+def compare(
+    before: Annotated[Path, typer.Argument(help="The earlier wave's export (or the only file, with --wave).",
+                                           show_default=False)],
+    after: Annotated[Path | None, typer.Argument(help="The later wave's export.", show_default=False)] = None,
+    config: Annotated[Path, typer.Option("--config", "-c", help="Instrument config (YAML).",
+                                         show_default=False)] = Path("servgap.yaml"),
+    wave: Annotated[str | None, typer.Option("--wave", help="Column that tells the waves apart, when both are in "
+                                             "one file.", show_default=False)] = None,
+    waves: Annotated[str | None, typer.Option("--waves", help="With --wave: the two values to compare, earlier "
+                                              "first, e.g. 2025Q3,2025Q4 (default: the two values, sorted).",
+                                              show_default=False)] = None,
+    output_format: Annotated[CompareFormat, typer.Option("--format", "-f", help="Report format.")] =
+    CompareFormat.table,
+    output: OutputOption = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Report language (en, zh).", show_default=False)] = None,
+) -> None:
+    """Report, per item and dimension, how the gap changed between two waves, and whether the change is
+    significant (Welch's t, adjusted)."""
+    import numpy as np
+
+    from servgap.core.compare import compare_waves
+    from servgap.core.responses import read_responses
+    from servgap.render.compare import comparison_json, comparison_markdown, comparison_report
+
+    loaded = load_valid(config)
+    instrument = loaded.config
+    assert instrument is not None
+    if (after is None) == (wave is None):
+        raise UserError("give two files (BEFORE AFTER), or one file and --wave COLUMN", ExitCode.USAGE)
+    if wave is not None:
+        outcome = read_responses(instrument, before, segment_by=[wave])
+        if outcome.responses is None:
+            raise _refuse_issues(before, outcome.issues, config)
+        labels = outcome.responses.segments[wave]
+        present = sorted({value for value in labels.tolist() if value is not None})
+        chosen = [value.strip() for value in waves.split(",")] if waves else present
+        if len(chosen) != 2 or any(value not in present for value in chosen):
+            raise UserError(f"--wave {wave}: found the values {', '.join(present) or 'none'}; name the two to "
+                            "compare with --waves EARLIER,LATER", ExitCode.USAGE)
+        first = outcome.responses.subset(np.array([value == chosen[0] for value in labels.tolist()]))
+        second = outcome.responses.subset(np.array([value == chosen[1] for value in labels.tolist()]))
+        before_label, after_label = chosen
+    else:
+        assert after is not None
+        parts = []
+        for path in (before, after):
+            outcome = read_responses(instrument, path)
+            if outcome.responses is None:
+                raise _refuse_issues(path, outcome.issues, config)
+            parts.append(outcome.responses)
+        first, second = parts
+        before_label, after_label = before.name, after.name
+    comparison = compare_waves(instrument, first, second, before_label, after_label)
+    language = lang or instrument.instrument.languages[0]
+    fallbacks = list(instrument.instrument.languages)
+    if output_format is CompareFormat.json:
+        emit(comparison_json(comparison, language, fallbacks), output)
+    elif output_format is CompareFormat.markdown:
+        emit(comparison_markdown(comparison, language, fallbacks), output)
+    else:
+        from rich.console import Console
+
+        if output is None:
+            Console(file=sys.stdout, highlight=False).print(comparison_report(comparison, language, fallbacks))
+        else:
+            import io
+
+            console = Console(file=io.StringIO(), width=100, color_system=None, record=True)
+            console.print(comparison_report(comparison, language, fallbacks))
+            emit(console.export_text(), output)

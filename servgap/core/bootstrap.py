@@ -1,0 +1,87 @@
+"""Bootstrap intervals and rank stability: respondents resampled with replacement.
+
+Each resample draws n respondents with replacement (seeded, recorded) and recomputes the dimension
+gaps (means of the respondents' dimension gaps), the overall gap (mean of the dimension gaps) and
+the item gaps, keeping each respondent's E and P together. Percentile intervals are reported; rank
+stability is the share of resamples in which an item stays in the checklist's top N.
+
+A resample is represented by how often each respondent was drawn, so one resample costs two
+matrix–vector products over the data, not a copy of it.
+
+References
+----------
+Efron, B. and Tibshirani, R. J. (1993), *An Introduction to the Bootstrap*, ch. 13 (percentile
+intervals); docs/METHOD.md Part B §5.3.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from servgap.core.config import Facet
+from servgap.core.responses import Responses
+from servgap.core.results import Assessment, BootstrapResult
+from servgap.core.stats import FloatArray
+
+
+def default_resamples(respondents: int) -> int:
+    """A sensible number of resamples: many for small studies, fewer where intervals are tight anyway."""
+    if respondents <= 10_000:
+        return 2_000
+    if respondents <= 100_000:
+        return 1_000
+    return 200
+
+
+def resampled_means(values: FloatArray, resamples: int, seed: int) -> FloatArray:
+    """Column means (NaN ignored) of ``resamples`` bootstrap resamples of the rows: resamples × columns."""
+    rng = np.random.default_rng(seed)
+    rows = values.shape[0]
+    present = (~np.isnan(values)).astype(float)
+    zeroed = np.where(np.isnan(values), 0.0, values)
+    out = np.empty((resamples, values.shape[1]))
+    for resample in range(resamples):
+        counts = np.bincount(rng.integers(0, rows, rows), minlength=rows).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[resample] = (counts @ zeroed) / (counts @ present)
+    return out
+
+
+def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: FloatArray, resamples: int, seed: int,
+              top: int = 5) -> BootstrapResult:
+    """Percentile intervals of dimension and overall gaps, and rank stability of the top ``top`` items."""
+    perception = responses.matrix(Facet.PERCEPTION)
+    expectation = responses.matrix(Facet.EXPECTATION) if Facet.EXPECTATION in responses.facets else \
+        np.full_like(perception, np.nan)
+    item_gaps = perception - expectation
+    del perception, expectation
+    # Items and dimensions share the same draws, so that every resample is one coherent sample.
+    means = resampled_means(np.concatenate([respondent_gaps, item_gaps], axis=1), resamples, seed)
+    dimensions = len(assessment.dimensions)
+    dimension_means, item_means = means[:, :dimensions], means[:, dimensions:]
+    overall = dimension_means.mean(axis=1)
+    tail = (1 - assessment.confidence) / 2 * 100
+
+    def interval(samples: FloatArray) -> tuple[float, float]:
+        finite = samples[np.isfinite(samples)]
+        if finite.size == 0:
+            return (float("nan"), float("nan"))
+        low, high = np.percentile(finite, [tail, 100 - tail])
+        return (float(low), float(high))
+
+    weights = assessment.overall.weights if assessment.overall.weighting != "none" else {}
+    equal = 1 / dimensions
+    importance = np.array([weights.get(item.dimension, equal) for item in assessment.items])
+    priority = importance[None, :] * np.maximum(0.0, -np.nan_to_num(item_means, nan=0.0))
+    order = np.argsort(-priority, axis=1, kind="stable")[:, :top]
+    # Only items with a shortfall in that resample count as being on the checklist.
+    counted = np.take_along_axis(priority, order, axis=1) > 0
+    in_top = np.zeros(len(assessment.items))
+    for column in range(order.shape[1]):
+        in_top += np.bincount(order[:, column], weights=counted[:, column], minlength=len(assessment.items))
+    return BootstrapResult(
+        resamples=resamples, seed=seed, confidence=assessment.confidence,
+        dimensions={d.id: interval(dimension_means[:, i]) for i, d in enumerate(assessment.dimensions)},
+        overall=interval(overall), top=top,
+        rank_stability={item.id: float(in_top[i] / resamples) for i, item in enumerate(assessment.items)},
+    )

@@ -1,0 +1,109 @@
+"""Tracking: did the gap change between two waves of the same instrument?
+
+For every item and dimension, the change is the later wave's mean gap minus the earlier one's
+(positive = the gap narrowed or turned into a surplus). The waves are independent samples of
+respondents, so each change is tested with Welch's t on the respondents' gaps, with its
+Welch–Satterthwaite interval; p-values are adjusted across items and, separately, across
+dimensions.
+
+References
+----------
+Welch, B. L. (1947), Biometrika 34(1/2), 28–35; docs/METHOD.md Part B §5.4 (waves).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from servgap.core.config import Facet, InstrumentConfig, LocalText
+from servgap.core.engine import AnalysisOptions, analyze_with_scores
+from servgap.core.responses import Responses
+from servgap.core.stats import adjust
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """The change of one item's or dimension's gap between the two waves."""
+
+    level: str
+    id: str
+    name: LocalText
+    before_n: int
+    before: float
+    after_n: int
+    after: float
+    change: float
+    change_ci: tuple[float, float]
+    t: float
+    p_value: float
+    p_adjusted: float
+
+
+@dataclass(frozen=True)
+class WaveComparison:
+    before_label: str
+    after_label: str
+    before_rows: int
+    after_rows: int
+    confidence: float
+    correction: str
+    overall_before: float
+    overall_after: float
+    items: list[ChangeRow]
+    dimensions: list[ChangeRow]
+
+
+def _welch(after: np.ndarray, before: np.ndarray, confidence: float) -> tuple[float, float, tuple[float, float]]:
+    after, before = after[~np.isnan(after)], before[~np.isnan(before)]
+    if len(after) < 2 or len(before) < 2:
+        return math.nan, math.nan, (math.nan, math.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # zero variance in a wave: the test is still defined
+        result = stats.ttest_ind(after, before, equal_var=False)
+        interval = result.confidence_interval(confidence)
+    return float(result.statistic), float(result.pvalue), (float(interval.low), float(interval.high))
+
+
+def compare_waves(config: InstrumentConfig, before: Responses, after: Responses, before_label: str,
+                  after_label: str, confidence: float | None = None, correction: str | None = None) -> WaveComparison:
+    """Per item and dimension: the gap in each wave, the change, Welch's t and its adjusted p."""
+    confidence = confidence or config.analysis.confidence
+    correction = correction or config.analysis.correction.value
+    options = AnalysisOptions(confidence=confidence, correction=correction)
+    first, first_gaps = analyze_with_scores(config, before, options)
+    second, second_gaps = analyze_with_scores(config, after, options)
+
+    def item_gaps(responses: Responses) -> np.ndarray:
+        perception = responses.matrix(Facet.PERCEPTION)
+        if Facet.EXPECTATION not in responses.facets:
+            return np.full_like(perception, np.nan)
+        return perception - responses.matrix(Facet.EXPECTATION)
+
+    before_items, after_items = item_gaps(before), item_gaps(after)
+    rows: dict[str, list[tuple[Any, ...]]] = {"item": [], "dimension": []}
+    for position, (old, new) in enumerate(zip(first.items, second.items, strict=True)):
+        rows["item"].append((old, new, *_welch(after_items[:, position], before_items[:, position], confidence)))
+    for position, (old_dimension, new_dimension) in enumerate(zip(first.dimensions, second.dimensions, strict=True)):
+        rows["dimension"].append((old_dimension, new_dimension,
+                                  *_welch(second_gaps[:, position], first_gaps[:, position], confidence)))
+    names = {item.id: item.text for _, item in config.items()} | {d.id: d.name for d in config.dimensions}
+    result: dict[str, list[ChangeRow]] = {}
+    for level, entries in rows.items():
+        adjusted = adjust(np.array([entry[3] for entry in entries]), correction)
+        result[level] = [
+            ChangeRow(level=level, id=old.id, name=names[old.id], before_n=old.n, before=old.gap, after_n=new.n,
+                      after=new.gap, change=new.gap - old.gap, change_ci=interval, t=t, p_value=p,
+                      p_adjusted=float(adjusted[index]))
+            for index, (old, new, t, p, interval) in enumerate(entries)
+        ]
+    return WaveComparison(
+        before_label=before_label, after_label=after_label, before_rows=before.rows_read, after_rows=after.rows_read,
+        confidence=confidence, correction=correction, overall_before=first.overall.gap,
+        overall_after=second.overall.gap, items=result["item"], dimensions=result["dimension"],
+    )

@@ -1,0 +1,121 @@
+"""Zone of tolerance (docs/METHOD.md A2): where perceptions fall between adequate and desired service.
+
+For three-column data (adequate A, desired D, perceived P), per respondent:
+
+.. math:: MSA = P - A, \\qquad MSS = P - D, \\qquad \\text{width} = D - A
+
+averaged per item over the respondents who gave all three ratings, and per dimension over
+respondent dimension scores (the same "at least half the items" rule as the gap). The zone is
+``below`` when mean MSA < 0, ``above`` when mean MSS > 0, else ``within``.
+
+References
+----------
+Zeithaml, Berry and Parasuraman (1993), JAMS 21(1), 1–12; Parasuraman, Zeithaml and Berry (1994),
+Journal of Retailing 70(3), 201–230 (the three-column format, MSA and MSS).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from servgap.core.stats import FloatArray, Moments
+
+
+def zone(msa: float, mss: float) -> str | None:
+    """``below`` if MSA < 0, ``above`` if MSS > 0, else ``within`` (None when undefined)."""
+    if not (math.isfinite(msa) and math.isfinite(mss)):
+        return None
+    if msa < 0:
+        return "below"
+    if mss > 0:
+        return "above"
+    return "within"
+
+
+@dataclass(frozen=True)
+class ToleranceRow:
+    """Zone-of-tolerance statistics of one item or dimension."""
+
+    id: str
+    n: int
+    adequate: float
+    desired: float
+    perception: float
+    msa: float
+    msa_ci: tuple[float, float]
+    mss: float
+    mss_ci: tuple[float, float]
+    width: float
+    zone: str | None
+    share_below: float
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    items: list[ToleranceRow]
+    dimensions: list[ToleranceRow]
+
+
+class ToleranceAccumulator:
+    """Adds blocks of A, D and P ratings; :meth:`result` gives the item and dimension rows."""
+
+    def __init__(self, items: int, groups: list[slice], required: list[int]) -> None:
+        self.groups = groups
+        self.required = required
+        self.item_moments = {key: Moments(items) for key in ("a", "d", "p", "msa", "mss")}
+        self.item_below = np.zeros(items, dtype=np.int64)
+        dimensions = len(groups)
+        self.dimension_moments = {key: Moments(dimensions) for key in ("a", "d", "p", "msa", "mss")}
+        self.dimension_below = np.zeros(dimensions, dtype=np.int64)
+
+    def add(self, adequate: FloatArray, desired: FloatArray, perception: FloatArray) -> None:
+        complete = ~np.isnan(adequate) & ~np.isnan(desired) & ~np.isnan(perception)
+        zeroed = {key: np.where(complete, values, 0.0)
+                  for key, values in (("a", adequate), ("d", desired), ("p", perception))}
+        zeroed["msa"] = zeroed["p"] - zeroed["a"]
+        zeroed["mss"] = zeroed["p"] - zeroed["d"]
+        for key, moments in self.item_moments.items():
+            moments.add_present(zeroed[key], complete)
+        self.item_below += (complete & (perception < adequate)).sum(axis=0)
+        rows = complete.shape[0]
+        scores = {key: np.full((rows, len(self.groups)), np.nan) for key in ("a", "d", "p")}
+        for position, (columns, need) in enumerate(zip(self.groups, self.required, strict=True)):
+            count = complete[:, columns].sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                for key in ("a", "d", "p"):
+                    scores[key][:, position] = np.where(count >= need,
+                                                        zeroed[key][:, columns].sum(axis=1) / count, np.nan)
+        scores["msa"] = scores["p"] - scores["a"]
+        scores["mss"] = scores["p"] - scores["d"]
+        for key, moments in self.dimension_moments.items():
+            moments.add(scores[key])
+        self.dimension_below += (scores["msa"] < 0).sum(axis=0)
+
+    @staticmethod
+    def _rows(ids: list[str], moments: dict[str, Moments], below: np.ndarray, confidence: float) -> list[ToleranceRow]:
+        summaries = {key: value.summary(confidence) for key, value in moments.items()}
+        rows = []
+        for position, identifier in enumerate(ids):
+            n = int(summaries["msa"].n[position])
+
+            def mean(key: str, index: int = position) -> float:
+                return float(summaries[key].mean[index])
+
+            msa, mss = mean("msa"), mean("mss")
+            rows.append(ToleranceRow(
+                id=identifier, n=n, adequate=mean("a"), desired=mean("d"), perception=mean("p"), msa=msa,
+                msa_ci=(float(summaries["msa"].ci_low[position]), float(summaries["msa"].ci_high[position])),
+                mss=mss, mss_ci=(float(summaries["mss"].ci_low[position]), float(summaries["mss"].ci_high[position])),
+                width=mean("d") - mean("a"), zone=zone(msa, mss),
+                share_below=float(below[position] / n) if n else math.nan,
+            ))
+        return rows
+
+    def result(self, item_ids: list[str], dimension_ids: list[str], confidence: float) -> Tolerance:
+        return Tolerance(
+            items=self._rows(item_ids, self.item_moments, self.item_below, confidence),
+            dimensions=self._rows(dimension_ids, self.dimension_moments, self.dimension_below, confidence),
+        )

@@ -48,6 +48,11 @@ def compare(
     loaded = load_valid(config)
     instrument = loaded.config
     assert instrument is not None
+    from servgap.core.config import Facet
+
+    if Facet.EXPECTATION not in instrument.instrument.facets:
+        raise UserError(f"{config}: compare needs expectation and perception ratings (the gap); this instrument "
+                        "has none", ExitCode.USAGE)
     if (after is None) == (wave is None):
         raise UserError("give two files (BEFORE AFTER), or one file and --wave COLUMN", ExitCode.USAGE)
     if wave is not None:

@@ -105,6 +105,7 @@ def dimension_scores_of(block: PreparedBlock, groups: list[slice], ratio: float)
     respondents = block.paired.shape[0]
     shape = (respondents, len(groups))
     e_scores, p_scores, servperf = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+    g_scores = np.full(shape, np.nan)
     answered = np.zeros(shape, dtype=np.int64)
     required = []
     for position, columns in enumerate(groups):
@@ -116,11 +117,13 @@ def dimension_scores_of(block: PreparedBlock, groups: list[slice], ratio: float)
             scored = count >= need
             e_scores[:, position] = np.where(scored, block.e_paired[:, columns].sum(axis=1) / count, np.nan)
             p_scores[:, position] = np.where(scored, block.p_paired[:, columns].sum(axis=1) / count, np.nan)
+            # Σ(P − E) / count: the answers are whole numbers, so equal gaps come out as equal floats
+            # (P̄ − Ē may differ in the last bit), which rank tests and ties depend on.
+            g_scores[:, position] = np.where(scored, block.g_paired[:, columns].sum(axis=1) / count, np.nan)
             p_count = (~block.missing_p[:, columns]).sum(axis=1)
             servperf[:, position] = np.where(p_count >= need, block.p_zeroed[:, columns].sum(axis=1) / p_count,
                                              np.nan)
-    # G_rd = P_rd − E_rd exactly, so that the dimension gap equals dimension P minus dimension E.
-    return DimensionScores(e_scores, p_scores, p_scores - e_scores, servperf, answered, required)
+    return DimensionScores(e_scores, p_scores, g_scores, servperf, answered, required)
 
 
 def dimension_scores(

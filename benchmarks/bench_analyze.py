@@ -5,6 +5,7 @@ memory is that stage's own:
   * pandas merely reading the CSV (the baseline);
   * servgap reading and validating it, analysing it, and rendering the JSON report.
 It prints seconds and peak resident memory (MB). Run:  python benchmarks/bench_analyze.py [N ...]
+The optional bootstrap is timed apart:  python benchmarks/bench_analyze.py --bootstrap [N ...]
 """
 
 from __future__ import annotations
@@ -49,9 +50,39 @@ print(read_seconds, analysis_seconds, render_seconds, resource.getrusage(resourc
 """
 
 
+BOOTSTRAP_RUN = """
+import resource, sys, time
+from pathlib import Path
+from servgap.core.bootstrap import bootstrap, default_resamples
+from servgap.core.checker import load_config
+from servgap.core.engine import analyze_with_scores
+from servgap.core.responses import read_responses
+config = load_config(Path(sys.argv[2])).config
+responses = read_responses(config, Path(sys.argv[1])).responses
+assessment, gaps = analyze_with_scores(config, responses)
+resamples = default_resamples(responses.rows_read)
+started = time.perf_counter()
+bootstrap(assessment, responses, gaps, resamples, seed=1)
+seconds = time.perf_counter() - started
+print(resamples, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
 def run(code: str, *args: str) -> list[float]:
     output = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True).stdout
     return [float(value) for value in output.split()]
+
+
+def bootstrap_figures(sizes: list[int]) -> None:
+    """Time the optional bootstrap (default number of resamples for each size)."""
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            data = Path(folder) / f"servqual_{size}.csv"
+            subprocess.run([sys.executable, "-m", "servgap", "simulate", str(CONFIG), "-n", str(size), "--seed", "1",
+                            "-o", str(data)], check=True, capture_output=True)
+            resamples, seconds, peak = run(BOOTSTRAP_RUN, str(data), str(CONFIG))
+            print(json.dumps({"respondents": size, "bootstrap_resamples": int(resamples),
+                              "bootstrap_s": round(seconds, 2), "peak_mb": round(peak)}), flush=True)
 
 
 def main(sizes: list[int]) -> None:
@@ -83,4 +114,8 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(value) for value in sys.argv[1:]] or [100_000, 1_000_000])
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--bootstrap"]:
+        bootstrap_figures([int(value) for value in arguments[1:]] or [10_000, 1_000_000])
+    else:
+        main([int(value) for value in arguments] or [100_000, 1_000_000])

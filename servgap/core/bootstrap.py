@@ -33,17 +33,35 @@ def default_resamples(respondents: int) -> int:
     return 200
 
 
+#: Resamples drawn together: their counts form one matrix, so the data is read once per batch.
+BATCH = 16
+
+
 def resampled_means(values: FloatArray, resamples: int, seed: int) -> FloatArray:
-    """Column means (NaN ignored) of ``resamples`` bootstrap resamples of the rows: resamples × columns."""
+    """Column means (NaN ignored) of ``resamples`` bootstrap resamples of the rows: resamples × columns.
+
+    Resample b draws ``rows`` row indices with replacement (``rng.integers``, in order); a row drawn c
+    times counts c times, so the resampled mean is (c · x) / (c · present).
+    """
     rng = np.random.default_rng(seed)
     rows = values.shape[0]
-    present = (~np.isnan(values)).astype(float)
-    zeroed = np.where(np.isnan(values), 0.0, values)
-    out = np.empty((resamples, values.shape[1]))
-    for resample in range(resamples):
-        counts = np.bincount(rng.integers(0, rows, rows), minlength=rows).astype(float)
+    columns = values.shape[1]
+    # [values with NaN as 0 | 1 where present], built in place to keep the peak memory down.
+    stacked = np.empty((rows, 2 * columns))
+    stacked[:, :columns] = values
+    missing = np.isnan(stacked[:, :columns])
+    stacked[:, columns:] = ~missing
+    stacked[:, :columns][missing] = 0.0
+    del missing
+    out = np.empty((resamples, columns))
+    for start in range(0, resamples, BATCH):
+        batch = range(start, min(start + BATCH, resamples))
+        counts = np.empty((len(batch), rows))
+        for row, _ in enumerate(batch):
+            counts[row] = np.bincount(rng.integers(0, rows, rows), minlength=rows)
+        sums = counts @ stacked
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[resample] = (counts @ zeroed) / (counts @ present)
+            out[start:start + len(batch)] = sums[:, :columns] / sums[:, columns:]
     return out
 
 
@@ -53,10 +71,11 @@ def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: Flo
     perception = responses.matrix(Facet.PERCEPTION)
     expectation = responses.matrix(Facet.EXPECTATION) if Facet.EXPECTATION in responses.facets else \
         np.full_like(perception, np.nan)
-    item_gaps = perception - expectation
-    del perception, expectation
     # Items and dimensions share the same draws, so that every resample is one coherent sample.
-    means = resampled_means(np.concatenate([respondent_gaps, item_gaps], axis=1), resamples, seed)
+    combined = np.concatenate([respondent_gaps, perception - expectation], axis=1)
+    del perception, expectation
+    means = resampled_means(combined, resamples, seed)
+    del combined
     dimensions = len(assessment.dimensions)
     dimension_means, item_means = means[:, :dimensions], means[:, dimensions:]
     overall = dimension_means.mean(axis=1)

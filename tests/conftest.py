@@ -59,3 +59,9 @@ def golden(request: pytest.FixtureRequest):
         assert text == path.read_text(encoding="utf-8"), f"{name} changed; review, then run pytest --update-golden"
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def run_in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands that write beside themselves (servgap demo's workbook) write into a scratch folder."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))

@@ -29,7 +29,7 @@ def test_zone_of_tolerance_and_ipa_view(golden) -> None:
 
 
 def test_demo_report(golden) -> None:
-    text = run_line(["demo", "--lang", "zh"]).stdout
+    text = run_line(["demo", "--lang", "zh", "--no-excel"]).stdout
     assert lines_fit(text)
     golden("demo-zh.txt", text)
 

@@ -147,6 +147,17 @@ def run_analysis(
                    checklist=build_checklist(config, assessment, management_result))
 
 
+def write_excel(assessment: Assessment, language: str | None, path: Path, sources: dict[str, Path]) -> None:
+    """Write the client workbook atomically (a failed run leaves no file and replaces none)."""
+    from servgap.cli.common import write_atomically
+    from servgap.render.excel import workbook_bytes
+
+    if path.suffix.lower() != ".xlsx":
+        raise UserError(f"--excel {path}: name the workbook with an .xlsx ending", ExitCode.USAGE)
+    write_atomically(path, workbook_bytes(assessment, language or assessment.languages[0], sources))
+    err(f"wrote {path}")
+
+
 def render(assessment: Assessment, output_format: ReportFormat, language: str | None, output: Path | None,
            top: int) -> None:
     from servgap.render.labels import LABELS
@@ -219,6 +230,8 @@ def analyze(
                                                   "suits the sample size; 0: off).", show_default=False)] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Bootstrap seed (default: the config's).",
                                              show_default=False)] = None,
+    excel: Annotated[Path | None, typer.Option("--excel", help="Also write the client workbook (.xlsx).",
+                                               show_default=False)] = None,
     managers: Annotated[Path | None, typer.Option("--managers", help="Managers' estimates of customers' "
                                                   "expectations (gap 1).", show_default=False)] = None,
     audits: Annotated[Path | None, typer.Option("--audits", help="Audits or mystery-shopping visits: delivered "
@@ -237,7 +250,21 @@ def analyze(
                               correction=correction,
                               management=ManagementFiles(managers, audits, staff, standards, promises),
                               bootstrap_resamples=bootstrap, seed=seed, top=top)
+    if excel is not None:
+        sources = {"config": config, "data": data}
+        sources |= {name: path for name, path in (("managers", managers), ("audits", audits), ("staff", staff),
+                                                  ("standards", standards), ("promises", promises)) if path}
+        _check_language(assessment, lang)
+        write_excel(assessment, lang, excel, sources)
     render(assessment, output_format, lang, output, top)
+
+
+def _check_language(assessment: Assessment, language: str | None) -> None:
+    from servgap.render.labels import LABELS
+
+    if language is not None and language not in LABELS and language not in assessment.languages:
+        choices = ", ".join(sorted(set(LABELS) | set(assessment.languages)))
+        raise UserError(f"--lang {language}: choose one of {choices}", ExitCode.USAGE)
 
 
 @handle_errors
@@ -246,8 +273,11 @@ def demo(
     output: OutputOption = None,
     lang: LangOption = None,
     top: TopOption = 5,
+    excel: Annotated[Path, typer.Option("--excel", help="Where to write the client workbook.")] = Path(
+        "servgap-demo.xlsx"),
+    no_excel: Annotated[bool, typer.Option("--no-excel", help="Do not write the workbook.")] = False,
 ) -> None:
-    """Run the whole analysis on the bundled restaurant example (synthetic data)."""
+    """Run the whole analysis on the bundled restaurant example (synthetic data) and write its workbook."""
     from servgap.core.library import example_dir, library_dir
 
     example = example_dir() / "restaurant"
@@ -259,7 +289,12 @@ def demo(
                                    staff=example / "staff.csv"),
     )
     quality = replace(assessment.data_quality, file="examples/restaurant/responses.csv (bundled, synthetic)")
-    render(replace(assessment, data_quality=quality), output_format, lang, output, top)
+    assessment = replace(assessment, data_quality=quality)
+    if not no_excel:
+        _check_language(assessment, lang)
+        write_excel(assessment, lang, excel, {"config": library_dir() / "restaurant.yaml",
+                                              "data": example / "responses.csv"})
+    render(assessment, output_format, lang, output, top)
 
 
 class ChecklistFormat(StrEnum):

@@ -8,6 +8,7 @@ from servgap import __version__
 from servgap.cli.analyze import analyze, checklist, demo
 from servgap.cli.check import check
 from servgap.cli.compare import compare
+from servgap.cli.form import form
 from servgap.cli.library import init, rules, schema, templates
 from servgap.cli.simulate import simulate
 
@@ -38,6 +39,7 @@ app.command("analyze")(analyze)
 app.command("demo")(demo)
 app.command("checklist")(checklist)
 app.command("compare")(compare)
+app.command("form")(form)
 app.command("check")(check)
 app.command("simulate")(simulate)
 app.command("rules")(rules)

@@ -88,6 +88,7 @@ def test_management_sheet_equals_the_json(demo) -> None:
     payload, path = demo
     sheet = openpyxl.load_workbook(path)["Management gaps"]
     rows = table(sheet)
+    assert rows[0]["1: M − E"] == "Knowledge gap (diagnosis)"
     value_row = next(row for row in rows if row["Dimension"] == "Value")
     gaps = [gap["value"] for gap in payload["management"]["gaps"]]
     assert list(value_row.values())[1:5] == pytest.approx(gaps, rel=EXCEL)

@@ -273,9 +273,9 @@ class WorkbookBuilder:
         management = a.management
         assert management is not None
         sheet = self.sheet("management")
-        headers = [w["dimension"]] + [f"{self.pick(gap_name(g.gap))} ({CHAIN[g.gap]})" for g in management.gaps] + \
-            [f"{w['gap5']} ({CHAIN[5]})"]
-        rows: list[list[Any]] = []
+        # Short headers (gap number and chain) keep the chart's axis readable; the names follow in row 2.
+        headers = [w["dimension"]] + [f"{g.gap}: {CHAIN[g.gap]}" for g in management.gaps] + [f"5: {CHAIN[5]}"]
+        rows: list[list[Any]] = [[w["what"]] + [self.pick(gap_name(g.gap)) for g in management.gaps] + [w["gap5"]]]
         for position, dimension in enumerate(a.dimensions):
             rows.append([self.pick(dimension.name)] + [g.dimensions[position].value for g in management.gaps]
                         + [dimension.gap])
@@ -283,16 +283,17 @@ class WorkbookBuilder:
         rows.append([w["risk"]] + [g.risk for g in management.gaps] + [None])
         rows.append([w["measured"]] + [w["yes"] if g.measured else w["no"] for g in management.gaps] + [w["yes"]])
         rows.append([w["needs"]] + ["; ".join(g.needs) for g in management.gaps] + [""])
-        _, last = write_table(sheet, 1, headers, rows, [None] + [NUMBER] * 5, [28, 18, 18, 18, 18, 18])
+        _, last = write_table(sheet, 1, headers, rows, [None] + [NUMBER] * 5, [28, 26, 26, 26, 26, 26])
         chart = BarChart()
         chart.type = "col"
         chart.title = w["value"]
-        value_row = len(a.dimensions) + 2
+        value_row = len(a.dimensions) + 3
         chart.add_data(Reference(sheet, min_col=2, max_col=len(headers), min_row=value_row, max_row=value_row),
                        from_rows=True, titles_from_data=False)
         chart.set_categories(Reference(sheet, min_col=2, max_col=len(headers), min_row=1, max_row=1))
         chart.x_axis.tickLblPos = "low"
         chart.legend = None
+        chart.height, chart.width = 8, 16
         show_axes(chart)
         sheet.add_chart(chart, f"A{last + 3}")
         top = last + 20

@@ -236,31 +236,30 @@ class Analysis(_Strict):
     bootstrap_seed: int = Field(default=1, ge=0, description="Seed of the bootstrap (recorded in the output).")
 
 
-class ManagersInput(_Strict):
+class _ItemRatingsInput(_Strict):
+    """Columns of a file with one rating per item and one row per rater (managers, audits)."""
+
+    pattern: str = Field(description="Column of an item's rating; must contain {item}.")
+    respondent_id: ColumnRef | None = Field(default=None, description="Column with the row's id (optional).")
+    columns: dict[Identifier, ColumnRef] = Field(default_factory=dict, description="Per-item overrides.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _has_item(cls, pattern: str) -> str:
+        return Patterns._has_item_placeholder(pattern)
+
+
+class ManagersInput(_ItemRatingsInput):
     """Columns of the managers' file: their estimates of customers' expectations (gap 1)."""
 
     pattern: str = Field(default="M_{item}", description="Column of a manager's estimate of E for an item.")
     importance_pattern: str = Field(default="W_{dimension}", description="Importance points per dimension.")
-    respondent_id: ColumnRef | None = Field(default=None, description="Column with the manager's id (optional).")
-    columns: dict[Identifier, ColumnRef] = Field(default_factory=dict, description="Per-item overrides.")
-
-    @field_validator("pattern")
-    @classmethod
-    def _has_item(cls, pattern: str) -> str:
-        return Patterns._has_item_placeholder(pattern)
 
 
-class AuditsInput(_Strict):
+class AuditsInput(_ItemRatingsInput):
     """Columns of the audits file: delivered level per item, one row per audit or visit (gap 3)."""
 
     pattern: str = Field(default="AUD_{item}", description="Column of the delivered level of an item.")
-    respondent_id: ColumnRef | None = Field(default=None, description="Column with the audit's id (optional).")
-    columns: dict[Identifier, ColumnRef] = Field(default_factory=dict, description="Per-item overrides.")
-
-    @field_validator("pattern")
-    @classmethod
-    def _has_item(cls, pattern: str) -> str:
-        return Patterns._has_item_placeholder(pattern)
 
 
 class FactorItem(_Strict):

@@ -160,12 +160,7 @@ def write_excel(assessment: Assessment, language: str | None, path: Path, source
 
 def render(assessment: Assessment, output_format: ReportFormat, language: str | None, output: Path | None,
            top: int) -> None:
-    from servgap.render.labels import LABELS
-
-    language = language or assessment.languages[0]
-    if language not in LABELS and language not in assessment.languages:
-        choices = ", ".join(sorted(set(LABELS) | set(assessment.languages)))
-        raise UserError(f"--lang {language}: choose one of {choices}", ExitCode.USAGE)
+    language = _check_language(assessment, language)
     if output_format is ReportFormat.json:
         from servgap.render.json_report import render_json
 
@@ -259,12 +254,15 @@ def analyze(
     render(assessment, output_format, lang, output, top)
 
 
-def _check_language(assessment: Assessment, language: str | None) -> None:
+def _check_language(assessment: Assessment, language: str | None) -> str:
+    """The report language: ``language`` if servgap or the instrument has it, else a usage error."""
     from servgap.render.labels import LABELS
 
-    if language is not None and language not in LABELS and language not in assessment.languages:
+    chosen = language or assessment.languages[0]
+    if chosen not in LABELS and chosen not in assessment.languages:
         choices = ", ".join(sorted(set(LABELS) | set(assessment.languages)))
-        raise UserError(f"--lang {language}: choose one of {choices}", ExitCode.USAGE)
+        raise UserError(f"--lang {chosen}: choose one of {choices}", ExitCode.USAGE)
+    return chosen
 
 
 @handle_errors
@@ -326,13 +324,10 @@ def checklist(
     import json as json_module
 
     from servgap.render.json_report import assessment_dict
-    from servgap.render.labels import LABELS
 
     assessment = run_analysis(data, config, invalid=invalid,
                               management=ManagementFiles(managers, audits, staff, standards, promises))
-    language = lang or assessment.languages[0]
-    if language not in LABELS and language not in assessment.languages:
-        raise UserError(f"--lang {language}: choose one of {', '.join(sorted(LABELS))}", ExitCode.USAGE)
+    language = _check_language(assessment, lang)
     if output_format is ChecklistFormat.json:
         payload = assessment_dict(assessment, language)
         keys = ("schema_version", "instrument", "checklist_method", "checklist", "strengths", "checklist_notes")

@@ -225,3 +225,12 @@ def test_json_sections_for_tolerance_and_ipa() -> None:
     assert set(item) >= {"id", "adequate", "desired", "perception", "msa", "mss", "zone"}
     assert payload["tolerance"]["dimensions"][0]["id"] == "REL"
     assert set(payload["ipa"]) >= {"importance_source", "crosshair", "items"}
+
+
+def test_zone_data_segments_compare_msa() -> None:
+    result = run_analysis(ZOT_DATA, ZOT_CONFIG, segment_by=["wave"])
+    assert result.segment_measure == "msa"
+    groups = {segment.value: segment.dimensions["REL"] for segment in result.segments}
+    # respondent MSA (mean P − mean adequate): wave A 2/3, 1, 2/3; wave B 5/3, 2/3, 4/3
+    assert groups["A"].gap == pytest.approx(7 / 9)
+    assert groups["B"].gap == pytest.approx(11 / 9)

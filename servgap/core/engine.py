@@ -297,8 +297,11 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
     required: list[int] = [required_items(g.stop - g.start, analysis.min_item_ratio) for g in groups]
     # Respondent dimension gaps are kept (respondents × dimensions) for segment tests and the bootstrap.
     respondent_gaps = np.full((respondents, dimension_count), np.nan)
+    respondent_measure = respondent_gaps
     has_tolerance = Facet.ADEQUATE in responses.facets and Facet.DESIRED in responses.facets
     tolerance = ToleranceAccumulator(item_count, groups, required) if has_tolerance else None
+    if has_tolerance and not has_expectation:
+        respondent_measure = np.full((respondents, dimension_count), np.nan)
     a_buffer = np.empty_like(p_buffer, order="F") if has_tolerance else None
     d_buffer = np.empty_like(p_buffer, order="F") if has_tolerance else None
 
@@ -318,9 +321,14 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
 
         scores = dimension_scores_of(block, groups, analysis.min_item_ratio)
         respondent_gaps[rows] = scores.gap
+        # Segments compare the gap; without expectation ratings, the adequacy gap MSA = P − adequate.
+        segment_measure = scores.gap
         if tolerance is not None:
-            tolerance.add(responses.block(Facet.ADEQUATE, rows, a_buffer), responses.block(Facet.DESIRED, rows,
-                                                                                           d_buffer), block_p)
+            block_msa = tolerance.add(responses.block(Facet.ADEQUATE, rows, a_buffer),
+                                      responses.block(Facet.DESIRED, rows, d_buffer), block_p)
+            if not has_expectation:
+                segment_measure = block_msa
+                respondent_measure[rows] = block_msa
         scored = ~np.isnan(scores.gap)
         dimension_gap.add(scores.gap)
         dimension_sums[0] += np.where(scored, scores.expectation, 0.0).sum(axis=0)
@@ -344,7 +352,7 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
         if weighted is not None and responses.points is not None:
             weighted.add(responses.points[rows], scores.gap)
         for accumulator in segments.values():
-            accumulator.add(rows, scores.gap)
+            accumulator.add(rows, segment_measure)
         answered_count = (~block.missing_e).sum(axis=1) + answered_p.sum(axis=1)
         # fmax/fmin skip NaN; a respondent with no answers has a NaN spread and is not counted.
         spread = (np.fmax(np.fmax.reduce(block_e, axis=1), np.fmax.reduce(block_p, axis=1))
@@ -438,7 +446,7 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
     segment_results = [result for column, accumulator in segments.items()
                        for result in accumulator.results(column, dimension_ids, analysis.min_segment_n)]
     segment_tests = [test for column, accumulator in segments.items()
-                     for test in segment_tests_of(column, accumulator, respondent_gaps, dimension_ids,
+                     for test in segment_tests_of(column, accumulator, respondent_measure, dimension_ids,
                                                   analysis.min_segment_n, correction)]
     notes = []
     if not has_expectation:
@@ -461,7 +469,7 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
         correction=correction, min_segment_n=analysis.min_segment_n, items=items, dimensions=dimensions,
         overall=overall, segments=segment_results, data_quality=quality,
         tolerance=tolerance.result(responses.item_ids, dimension_ids, confidence) if tolerance else None,
-        segment_tests=segment_tests,
+        segment_tests=segment_tests, segment_measure="gap" if has_expectation or not has_tolerance else "msa",
     ), respondent_gaps
 
 

@@ -330,5 +330,7 @@ class Assessment:
     checklist: Checklist | None = None
     tolerance: Tolerance | None = None
     segment_tests: list[SegmentTest] = field(default_factory=list)
+    #: what segments and segment tests compare: "gap" (P − E) or "msa" (P − adequate, for zone data)
+    segment_measure: str = "gap"
     ipa: Ipa | None = None
     bootstrap: BootstrapResult | None = None

@@ -71,7 +71,8 @@ class ToleranceAccumulator:
         self.dimension_moments = {key: Moments(dimensions) for key in ("a", "d", "p", "msa", "mss")}
         self.dimension_below = np.zeros(dimensions, dtype=np.int64)
 
-    def add(self, adequate: FloatArray, desired: FloatArray, perception: FloatArray) -> None:
+    def add(self, adequate: FloatArray, desired: FloatArray, perception: FloatArray) -> FloatArray:
+        """Fold a block in; returns the block's respondent dimension MSA (rows × dimensions)."""
         complete = ~np.isnan(adequate) & ~np.isnan(desired) & ~np.isnan(perception)
         zeroed = {key: np.where(complete, values, 0.0)
                   for key, values in (("a", adequate), ("d", desired), ("p", perception))}
@@ -93,6 +94,7 @@ class ToleranceAccumulator:
         for key, moments in self.dimension_moments.items():
             moments.add(scores[key])
         self.dimension_below += (scores["msa"] < 0).sum(axis=0)
+        return scores["msa"]
 
     @staticmethod
     def _rows(ids: list[str], moments: dict[str, Moments], below: np.ndarray, confidence: float) -> list[ToleranceRow]:

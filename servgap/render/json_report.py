@@ -49,6 +49,7 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
         "overall": asdict(assessment.overall),
         "dimensions": [],
         "items": [],
+        "segment_measure": assessment.segment_measure,
         "segments": [asdict(segment) for segment in assessment.segments],
         "data_quality": {
             "file": quality.file,

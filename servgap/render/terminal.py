@@ -133,10 +133,14 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
     if has_gap:
         parts.append(Text(""))
 
-    for column in dict.fromkeys(segment.column for segment in assessment.segments if has_gap):
+    show_segments = has_gap or assessment.segment_measure == "msa"
+    for column in dict.fromkeys(segment.column for segment in assessment.segments if show_segments):
         rows = [segment for segment in assessment.segments if segment.column == column]
         # Segments run across (there are usually a few), dimensions down, so long names never squeeze.
-        segment_table = Table(title=text["segments"].format(column=escape(column)), box=box.SIMPLE_HEAD,
+        title = text["segments"].format(column=escape(column))
+        if assessment.segment_measure == "msa":
+            title += " — MSA (P − adequate)"
+        segment_table = Table(title=title, box=box.SIMPLE_HEAD,
                               title_justify="left", pad_edge=False, collapse_padding=True)
         segment_table.add_column(text["dimension"], overflow="fold")
         for segment in rows:

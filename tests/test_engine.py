@@ -78,6 +78,9 @@ def test_wilcoxon_option_matches_the_fixture() -> None:
     for item_id, p in expected.items():
         assert items[item_id].wilcoxon_p == pytest.approx(p, abs=5e-4)
         assert items[item_id].p_value == items[item_id].wilcoxon_p
+    dimensions = by_id(assess(config, frame, AnalysisOptions(test="wilcoxon")).dimensions)
+    respondent_rel = np.array([-4, -4, -5, -4, -6, -2]) / 3
+    assert dimensions["REL"].wilcoxon_p == pytest.approx(stats.wilcoxon(respondent_rel).pvalue)
 
 
 def test_pairwise_complete_rule_for_a_missing_perception() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from servgap.cli.common import emit, err, handle_errors
+from servgap.cli.common import emit, emit_rich, err, handle_errors
 from servgap.core.config import Correction, Test
 from servgap.core.errors import ExitCode, UserError
 from servgap.core.read_options import InvalidPolicy, Layout
@@ -173,16 +172,10 @@ def render(assessment: Assessment, output_format: ReportFormat, language: str | 
         from servgap.render.tables import render_markdown
 
         emit(render_markdown(assessment, language), output)
-    elif output is not None:
-        from servgap.render.terminal import report_text
-
-        emit(report_text(assessment, language, top=top), output)
     else:
-        from rich.console import Console
+        from servgap.render.terminal import build_report
 
-        from servgap.render.terminal import print_report
-
-        print_report(assessment, language, Console(file=sys.stdout, highlight=False), top=top)
+        emit_rich(build_report(assessment, language, top), output)
 
 
 FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")]
@@ -337,16 +330,8 @@ def checklist(
 
         emit("\n".join(markdown_checklist(assessment, language, top)) + "\n", output)
     else:
-        from rich.console import Console, Group
+        from rich.console import Group
 
         from servgap.render.terminal import checklist_section
 
-        group = Group(*checklist_section(assessment, language, top))
-        if output is None:
-            Console(file=sys.stdout, highlight=False).print(group)
-        else:
-            import io
-
-            console = Console(file=io.StringIO(), width=100, color_system=None, record=True)
-            console.print(group)
-            emit(console.export_text(), output)
+        emit_rich(Group(*checklist_section(assessment, language, top)), output)

@@ -8,11 +8,14 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
 from servgap.core.errors import ExitCode, UserError
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -79,3 +82,15 @@ def emit(payload: str, output: Path | None) -> None:
     else:
         write_atomically(output, payload)
         err(f"wrote {output}")
+
+
+def emit_rich(renderable: RenderableType, output: Path | None) -> None:
+    """Print a Rich renderable to the terminal, or write it as plain text to ``output`` (atomically)."""
+    from rich.console import Console
+
+    from servgap.render.terminal import plain_text
+
+    if output is None:
+        Console(file=sys.stdout, highlight=False).print(renderable)
+    else:
+        emit(plain_text(renderable), output)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,7 @@ from typing import Annotated
 import typer
 
 from servgap.cli.analyze import OutputOption, _refuse_issues, load_valid
-from servgap.cli.common import emit, handle_errors
+from servgap.cli.common import emit, emit_rich, handle_errors
 from servgap.core.errors import ExitCode, UserError
 
 
@@ -86,13 +85,4 @@ def compare(
     elif output_format is CompareFormat.markdown:
         emit(comparison_markdown(comparison, language, fallbacks), output)
     else:
-        from rich.console import Console
-
-        if output is None:
-            Console(file=sys.stdout, highlight=False).print(comparison_report(comparison, language, fallbacks))
-        else:
-            import io
-
-            console = Console(file=io.StringIO(), width=100, color_system=None, record=True)
-            console.print(comparison_report(comparison, language, fallbacks))
-            emit(console.export_text(), output)
+        emit_rich(comparison_report(comparison, language, fallbacks), output)

@@ -55,6 +55,13 @@ class DimensionScores:
     required: list[int]
 
 
+def _tested(t_p: FloatArray, wilcoxon: FloatArray | None, test: str,
+            correction: str) -> tuple[FloatArray, FloatArray]:
+    """The p-values of the chosen test (Wilcoxon's when it was chosen alone, else the t-test's), adjusted."""
+    chosen = wilcoxon if test == "wilcoxon" and wilcoxon is not None else t_p
+    return chosen, adjust(chosen, correction)
+
+
 def required_items(item_count: int, ratio: float) -> int:
     """Items a respondent must answer on both facets for a dimension score: ⌈ratio · k⌉, at least 1."""
     return max(1, math.ceil(ratio * item_count - 1e-12))
@@ -124,13 +131,6 @@ def dimension_scores_of(block: PreparedBlock, groups: list[slice], ratio: float)
             servperf[:, position] = np.where(p_count >= need, block.p_zeroed[:, columns].sum(axis=1) / p_count,
                                              np.nan)
     return DimensionScores(e_scores, p_scores, g_scores, servperf, answered, required)
-
-
-def dimension_scores(
-    expectation: FloatArray, perception: FloatArray, groups: list[slice], ratio: float
-) -> DimensionScores:
-    """Respondent dimension scores of whole arrays; see :func:`dimension_scores_of`."""
-    return dimension_scores_of(PreparedBlock.of(expectation, perception), groups, ratio)
 
 
 #: Respondents per block: small enough that a block's arrays stay in the CPU cache.
@@ -368,14 +368,14 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
     item_wilcoxon = None
     dimension_wilcoxon = None
     if test in ("wilcoxon", "both"):
-        # The signed-rank test needs every difference, not moments: computed on the full arrays.
+        # The signed-rank test needs every difference, not moments: the items' from the full arrays,
+        # the dimensions' from the respondent gaps kept during the block pass.
         perception = responses.matrix(Facet.PERCEPTION)
         expectation = responses.matrix(Facet.EXPECTATION) if has_expectation else np.full_like(perception, np.nan)
         item_wilcoxon = wilcoxon_p(perception - expectation)
-        dimension_wilcoxon = wilcoxon_p(dimension_scores(expectation, perception, groups,
-                                                         analysis.min_item_ratio).gap)
-    item_p_values = item_wilcoxon if test == "wilcoxon" and item_wilcoxon is not None else item_test.p
-    item_adjusted = adjust(item_p_values, correction)
+        del perception, expectation
+        dimension_wilcoxon = wilcoxon_p(respondent_gaps)
+    item_p_values, item_adjusted = _tested(item_test.p, item_wilcoxon, test, correction)
 
     dimension_test = dimension_gap.summary(confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -383,9 +383,7 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
         dimension_p = dimension_sums[1] / dimension_test.n
         dimension_servperf = dimension_sums[2] / dimension_counts[1]
         dimension_share_negative = dimension_counts[0] / dimension_test.n
-    dimension_p_values = dimension_wilcoxon if test == "wilcoxon" and dimension_wilcoxon is not None \
-        else dimension_test.p
-    dimension_adjusted = adjust(dimension_p_values, correction)
+    dimension_p_values, dimension_adjusted = _tested(dimension_test.p, dimension_wilcoxon, test, correction)
     weighted_result = _weighted_result(weighted, config.importance.weights, dimension_test.mean, dimension_ids)
 
     alphas: dict[str, dict[str, Alpha]] = {}

@@ -598,30 +598,28 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
         facets[facet] = stored
         missing_cells[facet.value] = missing_total
 
+    def checked_column(column: int, kind: str) -> FloatArray:
+        """One column's numbers, missing and invalid cells as NaN, invalid cells reported."""
+        values, missing, invalid = validator.convert(frame[column], kind)
+        if invalid.any():
+            _collect_invalid(issues, invalid, frame[column], column, table.headers[column], kind, config,
+                             invalid_rule, row_numbers)
+        return np.where(missing | invalid, np.nan, values)
+
     points = None
     if plan.points_columns is not None:
         points = np.empty((len(frame), len(config.dimensions)), order="F")
         for position, dimension in enumerate(config.dimensions):
             column = plan.points_columns[dimension.id]
-            values, missing, invalid = validator.convert(frame[column], "points")
-            if invalid.any():
-                _collect_invalid(issues, invalid, frame[column], column, table.headers[column], "points", config,
-                                 invalid_rule, row_numbers)
-            points[:, position] = np.where(missing | invalid, np.nan, values)
+            points[:, position] = checked_column(column, "points")
             columns_used[f"{dimension.id}.importance"] = table.headers[column]
         missing_cells["importance"] = int(np.isnan(points).sum())
 
-    def scale_column(column: int) -> FloatArray:
-        values, missing, invalid = validator.convert(frame[column], "scale")
-        if invalid.any():
-            _collect_invalid(issues, invalid, frame[column], column, table.headers[column], "scale", config,
-                             invalid_rule, row_numbers)
-        return np.where(missing | invalid, np.nan, values)
-
     item_importance = None
     if plan.importance_columns is not None:
-        item_importance = np.column_stack([scale_column(plan.importance_columns[item_id]) for item_id in item_ids])
-    overall_quality = scale_column(plan.overall_column) if plan.overall_column is not None else None
+        item_importance = np.column_stack([checked_column(plan.importance_columns[item_id], "scale")
+                                           for item_id in item_ids])
+    overall_quality = checked_column(plan.overall_column, "scale") if plan.overall_column is not None else None
 
     if plan.id_column is not None:
         id_text = _as_text(frame[plan.id_column])

@@ -14,14 +14,14 @@ from servgap.render.labels import pick
 SCHEMA_VERSION = "1.0"
 
 
-def _clean(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """Replace NaN and infinities by None, recursively, so the JSON never holds NaN."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {key: _clean(item) for key, item in value.items()}
+        return {key: json_safe(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(item) for item in value]
+        return [json_safe(item) for item in value]
     return value
 
 
@@ -105,7 +105,7 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
         payload["checklist_method"] = assessment.checklist.method
         payload["strengths"] = assessment.checklist.strengths
         payload["checklist_notes"] = assessment.checklist.notes
-    return _clean(payload)
+    return json_safe(payload)
 
 
 def _management(assessment: Assessment, language: str) -> dict[str, Any]:

@@ -196,17 +196,18 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
     return Group(*parts)
 
 
-def print_report(assessment: Assessment, language: str, console: Console, top: int = 5) -> None:
-    console.print(build_report(assessment, language, top))
+def plain_text(renderable: RenderableType, width: int = 100) -> str:
+    """A renderable as plain text (no colour), e.g. for --output files."""
+    import io
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, record=True, force_terminal=False)
+    console.print(renderable)
+    return console.export_text()
 
 
 def report_text(assessment: Assessment, language: str, width: int = 100, top: int = 5) -> str:
     """The report as plain text (no colour), e.g. for --output."""
-    import io
-
-    console = Console(file=io.StringIO(), width=width, color_system=None, record=True, force_terminal=False)
-    console.print(build_report(assessment, language, top))
-    return console.export_text()
+    return plain_text(build_report(assessment, language, top), width)
 
 
 CHAIN = {1: "M − E", 2: "S − M", 3: "D − S", 4: "D − C", 5: "P − E"}

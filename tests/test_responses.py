@@ -215,3 +215,11 @@ def test_parquet_reads_or_explains_what_it_needs(tmp_path: Path) -> None:
         assert "pyarrow" in issue.message or "Parquet" in issue.message
         return
     np.testing.assert_array_equal(read(path).responses.matrix(Facet.PERCEPTION), EXPECTED_P)
+
+
+def test_mostly_missing_columns_are_summarised_first(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("respondent_id,E_T1,P_T1\nr1,6,5\n")
+    found = read(path).issues
+    assert found[0].message.startswith("8 of the 10 item columns the config expects are missing")
+    assert len(found) == 9

@@ -562,6 +562,14 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
                 update={"segments": [*config_for_columns.data.segments, *extra]})}
         )
     plan = _plan_columns(config_with_segments, table.headers, issues, facet_labels)
+    expected = len(config_with_segments.instrument.facets) * len(config_with_segments.items())
+    absent = expected - len(plan.item_columns)
+    if absent > expected / 2:
+        # Most columns missing: the file and the config do not belong together; say so first.
+        issues.insert(0, DataIssue(data_rules.MISSING_COLUMN, 1, 0, "",
+                                   f"{absent} of the {expected} item columns the config expects are missing; "
+                                   "is this the config for this file? (map question-text headers under "
+                                   "data.columns)"))
     if issues and len(table.headers) == 1 and table.delimiter is not None:
         shown = {"\t": "tab", ",": "','", ";": "';'"}.get(table.delimiter, repr(table.delimiter))
         issues.insert(0, DataIssue(data_rules.MISSING_COLUMN, 1, 1, table.headers[0],

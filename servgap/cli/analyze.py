@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -9,14 +10,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from servgap.cli.common import emit, emit_rich, err, handle_errors
+from servgap.cli.common import err, handle_errors
+from servgap.cli.options import check_report_options
+from servgap.cli.outputs import Output, OutputPlan
 from servgap.core.config import Correction, Test
 from servgap.core.errors import ExitCode, UserError
 from servgap.core.read_options import InvalidPolicy, Layout
+from servgap.render.inert import inert_assessment, inert_path
 
 if TYPE_CHECKING:
     from servgap.core.checker import ConfigLoad
     from servgap.core.config import InstrumentConfig
+    from servgap.core.responses import Responses
     from servgap.core.results import Assessment
 
 MAX_LISTED = 50
@@ -82,6 +87,7 @@ def run_analysis(
     segment_by: list[str] | None = None, confidence: float | None = None, test: Test | None = None,
     correction: Correction | None = None, management: ManagementFiles | None = None,
     bootstrap_resamples: int | None = None, seed: int | None = None, top: int = 5,
+    loaded: ConfigLoad | None = None,
 ) -> Assessment:
     """Load, read, validate and analyse; every refusal is a :class:`UserError` naming rows and columns."""
     from servgap.core.checklist import build_checklist
@@ -90,21 +96,20 @@ def run_analysis(
     from servgap.core.read_options import ReadOptions
     from servgap.core.responses import read_responses
 
-    loaded = load_valid(config_path)
+    if loaded is None:
+        loaded = load_valid(config_path)
     config = loaded.config
     assert config is not None
-    if delimiter is not None:
-        delimiter = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";"}.get(delimiter, delimiter)
-        if len(delimiter) != 1:
-            raise UserError(f"--delimiter {delimiter!r}: give one character, e.g. ',' ';' or tab", ExitCode.USAGE)
-    if confidence is not None and not 0.5 < confidence < 1:
-        raise UserError(f"--confidence {confidence}: give a level between 0.5 and 1, e.g. 0.95", ExitCode.USAGE)
-    if data.exists() and data.stat().st_size > PROGRESS_BYTES:
-        err(f"reading {data} ({data.stat().st_size / 1_048_576:.0f} MB)…")
+    delimiter = check_report_options(confidence=confidence, delimiter=delimiter, encoding=encoding,
+                                     bootstrap=bootstrap_resamples, by=segment_by)
+    with contextlib.suppress(OSError, ValueError):
+        if data.is_file() and data.stat().st_size > PROGRESS_BYTES:
+            err(f"reading {data} ({data.stat().st_size / 1_048_576:.0f} MB)…")
     options = ReadOptions(delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid, layout=layout)
     outcome = read_responses(config, data, options, segment_by=segment_by)
     if outcome.responses is None:
         raise _refuse_issues(data, outcome.issues, config_path)
+    _check_segments(config, outcome.responses, segment_by or [], data)
     management_data = None
     if management is not None and any(vars(management).values()):
         from servgap.core.management import read_management
@@ -123,6 +128,13 @@ def run_analysis(
         confidence=confidence, test=test.value if test else None,
         correction=correction.value if correction else None, segment_by=tuple(segment_by or ()),
     ))
+    if assessment.data_quality.rows_used == 0:
+        invalid_cells = len(outcome.responses.invalid_as_missing)
+        why = (f" after {invalid_cells:,} invalid cell(s) were treated as missing (--invalid missing)"
+               if invalid_cells else "")
+        raise UserError(f"{inert_path(data)}: none of the {outcome.responses.rows_read:,} respondents has a usable "
+                        f"answer{why}; nothing was written. Check that the config's columns and scale match this "
+                        "file (servgap check CONFIG --data FILE)", ExitCode.FINDINGS)
     assessment = replace(assessment, ipa=importance_performance(config, assessment, outcome.responses))
     resamples = config.analysis.bootstrap if bootstrap_resamples is None else bootstrap_resamples
     if resamples < 0:
@@ -146,36 +158,65 @@ def run_analysis(
                    checklist=build_checklist(config, assessment, management_result))
 
 
-def write_excel(assessment: Assessment, language: str | None, path: Path, sources: dict[str, Path]) -> None:
-    """Write the client workbook atomically (a failed run leaves no file and replaces none)."""
-    from servgap.cli.common import write_atomically
+def _check_segments(config: InstrumentConfig, responses: Responses, segment_by: list[str], data: Path) -> None:
+    """Refuse a --by column that is the respondent id or has too many values to be a segment (exit 2)."""
+    from servgap.cli.options import MAX_SEGMENT_VALUES
+
+    id_column = config.data.respondent_id
+    for name in segment_by:
+        if not responses.ids_from_rows and isinstance(id_column, str) and name.strip() == id_column.strip():
+            raise UserError(f"--by {inert_path(name)}: that is the respondent id column; break down by a column "
+                            "that groups respondents (branch, wave, channel)", ExitCode.USAGE)
+        values = responses.segments.get(name)
+        distinct = 0 if values is None else len({value for value in values.tolist() if value is not None})
+        if distinct > MAX_SEGMENT_VALUES:
+            raise UserError(f"--by {inert_path(name)}: the column has {distinct:,} different values in "
+                            f"{inert_path(data)}; a segment column has at most {MAX_SEGMENT_VALUES} (is it an id "
+                            "or a free-text column?)", ExitCode.USAGE)
+
+
+def excel_output(plan: OutputPlan, path: Path | None) -> Output | None:
+    """Check the workbook path up front (an .xlsx file, writable, not an input)."""
+    if path is None:
+        return None
+    if path.suffix.lower() != ".xlsx":
+        raise UserError(f"--excel {inert_path(path)}: name the workbook with an .xlsx ending", ExitCode.USAGE)
+    return plan.add("--excel", path, allow_stdout=False)
+
+
+def excel_content(assessment: Assessment, language: str, sources: dict[str, Path]) -> bytes:
+    """The client workbook of the assessment, every text from files made inert."""
     from servgap.render.excel import workbook_bytes
 
-    if path.suffix.lower() != ".xlsx":
-        raise UserError(f"--excel {path}: name the workbook with an .xlsx ending", ExitCode.USAGE)
-    write_atomically(path, workbook_bytes(assessment, language or assessment.languages[0], sources))
-    err(f"wrote {path}")
+    return workbook_bytes(inert_assessment(assessment), language, sources)
 
 
-def render(assessment: Assessment, output_format: ReportFormat, language: str | None, output: Path | None,
-           top: int) -> None:
-    language = _check_language(assessment, language)
+def report_content(assessment: Assessment, output_format: ReportFormat, language: str, top: int) -> object:
+    """The report in ``output_format``: text, or a Rich renderable for the terminal."""
     if output_format is ReportFormat.json:
         from servgap.render.json_report import render_json
 
-        emit(render_json(assessment, language), output)
-    elif output_format is ReportFormat.csv:
+        return render_json(assessment, language)
+    shown = inert_assessment(assessment)
+    if output_format is ReportFormat.csv:
         from servgap.render.tables import render_csv
 
-        emit(render_csv(assessment, language), output)
-    elif output_format is ReportFormat.markdown:
+        return render_csv(shown, language)
+    if output_format is ReportFormat.markdown:
         from servgap.render.tables import render_markdown
 
-        emit(render_markdown(assessment, language), output)
-    else:
-        from servgap.render.terminal import build_report
+        return render_markdown(shown, language)
+    from servgap.render.terminal import build_report
 
-        emit_rich(build_report(assessment, language, top), output)
+    return build_report(shown, language, top)
+
+
+def config_inputs(plan: OutputPlan, loaded: ConfigLoad, config_path: Path) -> None:
+    """Declare the files a config reads besides itself (a factor-set file) as inputs of the run."""
+    config = loaded.config
+    factors = config.management.factors if config is not None else None
+    if isinstance(factors, str) and factors.endswith((".yaml", ".yml")):
+        plan.add_input(config_path.parent / factors)
 
 
 FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")]
@@ -233,18 +274,26 @@ def analyze(
 ) -> None:
     """Compute the customer gap (P − E) per item, dimension and overall, the management gaps, and the
     ranked improvement checklist."""
+    check_report_options(confidence=confidence, delimiter=delimiter, encoding=encoding, top=top,
+                         bootstrap=bootstrap, by=by)
+    management_files = ManagementFiles(managers, audits, staff, standards, promises)
+    plan = OutputPlan([data, config, *vars(management_files).values()])
+    excel_target = excel_output(plan, excel)
+    report_target = plan.add("--output", output)
+    loaded = load_valid(config)
+    config_inputs(plan, loaded, config)
     assessment = run_analysis(data, config, delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid,
                               layout=layout, segment_by=by, confidence=confidence, test=test,
-                              correction=correction,
-                              management=ManagementFiles(managers, audits, staff, standards, promises),
-                              bootstrap_resamples=bootstrap, seed=seed, top=top)
-    if excel is not None:
+                              correction=correction, management=management_files,
+                              bootstrap_resamples=bootstrap, seed=seed, top=top, loaded=loaded)
+    language = _check_language(assessment, lang)
+    contents: dict[Output, object] = {}
+    if excel_target is not None:
         sources = {"config": config, "data": data}
-        sources |= {name: path for name, path in (("managers", managers), ("audits", audits), ("staff", staff),
-                                                  ("standards", standards), ("promises", promises)) if path}
-        _check_language(assessment, lang)
-        write_excel(assessment, lang, excel, sources)
-    render(assessment, output_format, lang, output, top)
+        sources |= {name: path for name, path in vars(management_files).items() if path}
+        contents[excel_target] = excel_content(assessment, language, sources)
+    contents[report_target] = report_content(assessment, output_format, language, top)
+    plan.write(contents)
 
 
 def _check_language(assessment: Assessment, language: str | None) -> str:
@@ -271,21 +320,27 @@ def demo(
     """Run the whole analysis on the bundled restaurant example (synthetic data) and write its workbook."""
     from servgap.core.library import example_dir, library_dir
 
+    check_report_options(top=top)
     example = example_dir() / "restaurant"
+    config_path = library_dir() / "restaurant.yaml"
+    management_files = ManagementFiles(managers=example / "managers.csv", audits=example / "audits.csv",
+                                       staff=example / "staff.csv")
+    plan = OutputPlan([example / "responses.csv", config_path, *vars(management_files).values()])
+    excel_target = None if no_excel else excel_output(plan, excel)
+    report_target = plan.add("--output", output)
     err(f"servgap demo: the restaurant instrument on {example.name}/responses.csv "
         "(synthetic responses made by `servgap simulate`), broken down by branch")
-    assessment = run_analysis(
-        example / "responses.csv", library_dir() / "restaurant.yaml", segment_by=["branch"],
-        management=ManagementFiles(managers=example / "managers.csv", audits=example / "audits.csv",
-                                   staff=example / "staff.csv"),
-    )
+    assessment = run_analysis(example / "responses.csv", config_path, segment_by=["branch"],
+                              management=management_files)
     quality = replace(assessment.data_quality, file="examples/restaurant/responses.csv (bundled, synthetic)")
     assessment = replace(assessment, data_quality=quality)
-    if not no_excel:
-        _check_language(assessment, lang)
-        write_excel(assessment, lang, excel, {"config": library_dir() / "restaurant.yaml",
-                                              "data": example / "responses.csv"})
-    render(assessment, output_format, lang, output, top)
+    language = _check_language(assessment, lang)
+    contents: dict[Output, object] = {}
+    if excel_target is not None:
+        contents[excel_target] = excel_content(assessment, language, {"config": config_path,
+                                                                      "data": example / "responses.csv"})
+    contents[report_target] = report_content(assessment, output_format, language, top)
+    plan.write(contents)
 
 
 class ChecklistFormat(StrEnum):
@@ -318,20 +373,30 @@ def checklist(
 
     from servgap.render.json_report import assessment_dict
 
-    assessment = run_analysis(data, config, invalid=invalid,
-                              management=ManagementFiles(managers, audits, staff, standards, promises))
+    check_report_options(top=top)
+    management_files = ManagementFiles(managers, audits, staff, standards, promises)
+    plan = OutputPlan([data, config, *vars(management_files).values()])
+    target = plan.add("--output", output)
+    loaded = load_valid(config)
+    config_inputs(plan, loaded, config)
+    assessment = run_analysis(data, config, invalid=invalid, management=management_files, loaded=loaded)
     language = _check_language(assessment, lang)
+    content: object
     if output_format is ChecklistFormat.json:
+        from servgap.render.inert import json_text
+
         payload = assessment_dict(assessment, language)
         keys = ("schema_version", "instrument", "checklist_method", "checklist", "strengths", "checklist_notes")
-        emit(json_module.dumps({key: payload.get(key) for key in keys}, ensure_ascii=False, indent=2) + "\n", output)
+        content = json_text(json_module.dumps({key: payload.get(key) for key in keys}, ensure_ascii=False,
+                                              indent=2) + "\n")
     elif output_format is ChecklistFormat.markdown:
         from servgap.render.tables import markdown_checklist
 
-        emit("\n".join(markdown_checklist(assessment, language, top)) + "\n", output)
+        content = "\n".join(markdown_checklist(inert_assessment(assessment), language, top)) + "\n"
     else:
         from rich.console import Group
 
         from servgap.render.terminal import checklist_section
 
-        emit_rich(Group(*checklist_section(assessment, language, top)), output)
+        content = Group(*checklist_section(inert_assessment(assessment), language, top))
+    plan.write({target: content})

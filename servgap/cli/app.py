@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import typer
 
 from servgap import __version__
@@ -10,6 +13,7 @@ from servgap.cli.check import check
 from servgap.cli.compare import compare
 from servgap.cli.form import form
 from servgap.cli.library import init, rules, schema, templates
+from servgap.cli.outputs import Terminated, install_signal_handlers, remove_pending_temporaries
 from servgap.cli.simulate import simulate
 
 app = typer.Typer(
@@ -50,4 +54,13 @@ app.command("init")(init)
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    install_signal_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe whose encoding cannot show a character gets an escape, never a crash.
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    try:
+        app()
+    except KeyboardInterrupt:  # before a command started (while Python imported or Click parsed)
+        remove_pending_temporaries()
+        raise SystemExit(143 if isinstance(sys.exc_info()[1], Terminated) else 130) from None

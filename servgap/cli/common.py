@@ -2,45 +2,71 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import typer
 
+from servgap.cli.outputs import Terminated, remove_pending_temporaries
 from servgap.core.errors import ExitCode, UserError
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def err(message: str) -> None:
-    """Write a line to stderr (never stdout, which carries only the payload)."""
-    sys.stderr.write(message + "\n")
+    """Write a message to stderr (never stdout, which carries only the payload), every line inert:
+    text from files (cell values, headers, file names) cannot drive the terminal."""
+    from servgap.render.inert import inert
+
+    sys.stderr.write(inert(message) + "\n")
+    sys.stderr.flush()
 
 
 def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Run a command, turning a :class:`UserError` into its message and exit code, and a bug into exit 3."""
+    """Run a command, turning a :class:`UserError` into its message and exit code, Ctrl-C and SIGTERM
+    into exits 130 and 143, a closed output pipe into a quiet exit, and a bug into exit 3. Any
+    temporary output file is removed on every path out."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except UserError as error:
+            remove_pending_temporaries()
             err(f"error: {error.message}")
             for line in error.details:
                 err(f"  {line}")
             raise typer.Exit(int(error.exit_code)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort):
+            remove_pending_temporaries()
             raise
+        except Terminated:
+            remove_pending_temporaries()
+            err("stopped (SIGTERM); nothing was written")
+            raise typer.Exit(143) from None
+        except KeyboardInterrupt:
+            remove_pending_temporaries()
+            err("interrupted; nothing was written")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader of our output went away (`servgap rules | head -1`): stop quietly, as Unix
+            # tools do, and keep Python from complaining while it flushes stdout at exit.
+            remove_pending_temporaries()
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except MemoryError:
+            remove_pending_temporaries()
+            err("error: not enough memory for this file; servgap needs about as much memory as the columns "
+                "the config uses take as numbers")
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         except Exception as error:
+            remove_pending_temporaries()
             err(f"internal error: {type(error).__name__}: {error}")
             err("This is a bug in servgap, not in your files. Please report it with the command you ran.")
             if os.environ.get("SERVGAP_DEBUG"):
@@ -48,49 +74,3 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same folder, then rename.
-
-    A failed or interrupted run therefore never leaves a half-written or empty output file.
-    """
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise UserError(f"{path}: the folder {folder.name or folder} does not exist; create it first",
-                        ExitCode.USAGE)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp creates the file private (0600); give it the permissions a normal write would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def emit(payload: str, output: Path | None) -> None:
-    """Send a rendered payload to ``output`` (atomically) or to stdout."""
-    if output is None:
-        sys.stdout.write(payload)
-        sys.stdout.flush()
-    else:
-        write_atomically(output, payload)
-        err(f"wrote {output}")
-
-
-def emit_rich(renderable: RenderableType, output: Path | None) -> None:
-    """Print a Rich renderable to the terminal, or write it as plain text to ``output`` (atomically)."""
-    from rich.console import Console
-
-    from servgap.render.terminal import plain_text
-
-    if output is None:
-        Console(file=sys.stdout, highlight=False).print(renderable)
-    else:
-        emit(plain_text(renderable), output)

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from servgap.cli.analyze import OutputOption, _refuse_issues, load_valid
-from servgap.cli.common import emit, emit_rich, handle_errors
+from servgap.cli.common import handle_errors
+from servgap.cli.outputs import OutputPlan
 from servgap.core.errors import ExitCode, UserError
+from servgap.render.inert import inert_assessment
 
 
 class CompareFormat(StrEnum):
@@ -44,6 +46,8 @@ def compare(
     from servgap.core.responses import read_responses
     from servgap.render.compare import comparison_json, comparison_markdown, comparison_report
 
+    plan = OutputPlan([before, after, config])
+    target = plan.add("--output", output)
     loaded = load_valid(config)
     instrument = loaded.config
     assert instrument is not None
@@ -81,8 +85,8 @@ def compare(
     language = lang or instrument.instrument.languages[0]
     fallbacks = list(instrument.instrument.languages)
     if output_format is CompareFormat.json:
-        emit(comparison_json(comparison, language, fallbacks), output)
+        plan.write({target: comparison_json(comparison, language, fallbacks)})
     elif output_format is CompareFormat.markdown:
-        emit(comparison_markdown(comparison, language, fallbacks), output)
+        plan.write({target: comparison_markdown(inert_assessment(comparison), language, fallbacks)})
     else:
-        emit_rich(comparison_report(comparison, language, fallbacks), output)
+        plan.write({target: comparison_report(inert_assessment(comparison), language, fallbacks)})

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from servgap.cli.analyze import load_valid_config
-from servgap.cli.common import err, handle_errors, write_atomically
+from servgap.cli.analyze import load_valid
+from servgap.cli.common import err, handle_errors
+from servgap.cli.outputs import OutputPlan
 from servgap.core.errors import ExitCode, UserError
+from servgap.render.inert import inert_assessment, inert_path
 
 
 @handle_errors
@@ -24,14 +26,18 @@ def form(
     """Write a data-collection workbook whose columns analyse with no mapping work."""
     from servgap.render.form import form_bytes
 
-    instrument = load_valid_config(config)
+    if output.suffix.lower() != ".xlsx":
+        raise UserError(f"{inert_path(output)}: name the workbook with an .xlsx ending", ExitCode.USAGE)
+    if output.exists() and not force:
+        raise UserError(f"{inert_path(output)} already exists; choose another name or add --force", ExitCode.USAGE)
+    plan = OutputPlan([config])
+    target = plan.add("--output", output, allow_stdout=False)
+    loaded = load_valid(config)
+    instrument = loaded.config
+    assert instrument is not None
     language = lang or instrument.instrument.languages[0]
     if language not in instrument.instrument.languages:
         raise UserError(f"--lang {language}: the instrument has texts in {', '.join(instrument.instrument.languages)}",
                         ExitCode.USAGE)
-    if output.suffix.lower() != ".xlsx":
-        raise UserError(f"{output}: name the workbook with an .xlsx ending", ExitCode.USAGE)
-    if output.exists() and not force:
-        raise UserError(f"{output} already exists; choose another name or add --force", ExitCode.USAGE)
-    write_atomically(output, form_bytes(instrument, language))
+    plan.write({target: form_bytes(inert_assessment(instrument), language)})
     err(f"wrote {output}: fill the Responses sheet, then run: servgap analyze {output} -c {config}")

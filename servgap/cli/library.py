@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -11,8 +10,10 @@ from typing import Annotated
 
 import typer
 
-from servgap.cli.common import emit, err, handle_errors, write_atomically
+from servgap.cli.common import err, handle_errors
+from servgap.cli.outputs import Output, OutputPlan
 from servgap.core.errors import ExitCode, UserError
+from servgap.render.inert import inert_path
 
 
 class ListFormat(StrEnum):
@@ -56,7 +57,9 @@ def schema(
     """Print the JSON Schema of the config format (for editors and other validators)."""
     from servgap.core.schema import config_schema_text
 
-    emit(config_schema_text(kind.value), output)
+    plan = OutputPlan([])
+    target = plan.add("--output", output)
+    plan.write({target: config_schema_text(kind.value)})
 
 
 @handle_errors
@@ -99,13 +102,22 @@ def init(
         names = ", ".join(t.name for t in bundled())
         raise UserError(f"--template {template}: no such bundled config; choose one of: {names}", ExitCode.USAGE)
     if path.suffix not in (".yaml", ".yml"):
-        raise UserError(f"{path}: name the config with a .yaml ending so that `servgap check` finds it",
+        raise UserError(f"{inert_path(path)}: name the config with a .yaml ending so that `servgap check` finds it",
                         ExitCode.USAGE)
+    if path.is_symlink():
+        raise UserError(f"{inert_path(path)} is a symbolic link; servgap init never writes through a link — "
+                        "remove it or choose another name", ExitCode.USAGE)
+    if path.is_dir():
+        raise UserError(f"{inert_path(path)} is a folder; name the config file to write", ExitCode.USAGE)
     if path.exists() and not force:
-        raise UserError(f"{path} already exists; choose another name or add --force to overwrite it",
+        raise UserError(f"{inert_path(path)} already exists; choose another name or add --force to overwrite it",
                         ExitCode.USAGE)
-    write_atomically(path, chosen.path.read_text(encoding="utf-8"))
-    schema_beside = path.resolve().parent / SCHEMA_FILENAME
-    if not schema_beside.exists():
-        shutil.copyfile(schema_path(), schema_beside)
-    err(f"wrote {path} (from the '{chosen.name}' template); edit it, then run: servgap check {path}")
+    plan = OutputPlan([chosen.path, schema_path()])
+    contents: dict[Output, object] = {plan.add("init", path, follow_links=False, allow_stdout=False):
+                                      chosen.path.read_text(encoding="utf-8")}
+    schema_beside = path.absolute().parent / SCHEMA_FILENAME
+    if not schema_beside.exists() and not schema_beside.is_symlink():
+        contents[plan.add("init (schema)", schema_beside, follow_links=False, allow_stdout=False)] = \
+            schema_path().read_bytes()
+    plan.write(contents)
+    err(f"from the '{chosen.name}' template; edit it, then run: servgap check {inert_path(path)}")

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from servgap.cli.analyze import load_valid_config
-from servgap.cli.common import err, handle_errors, write_atomically
+from servgap.cli.common import err, handle_errors
+from servgap.cli.outputs import OutputPlan
 from servgap.core.errors import ExitCode, UserError
+from servgap.render.inert import inert_path
 
 
 @handle_errors
@@ -28,11 +30,13 @@ def simulate(
     """Write synthetic (clearly not real) survey responses for CONFIG as a CSV file."""
     from servgap.core.simulate import simulate_responses
 
+    if str(output) != "-" and output.exists() and not force:
+        raise UserError(f"{inert_path(output)} already exists; choose another name or add --force", ExitCode.USAGE)
+    plan = OutputPlan([config])
+    target = plan.add("--output", output)
     instrument = load_valid_config(config)
-    if output.exists() and not force:
-        raise UserError(f"{output} already exists; choose another name or add --force", ExitCode.USAGE)
     frame = simulate_responses(instrument, respondents, seed, missing_rate)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
-    write_atomically(output, buffer.getvalue())
+    plan.write({target: buffer.getvalue()})
     err(f"wrote {output}: {respondents:,} synthetic respondents × {len(frame.columns)} columns (seed {seed})")

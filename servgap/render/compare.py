@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from servgap.core.compare import ChangeRow, WaveComparison
+from servgap.render.inert import json_text
 from servgap.render.json_report import SCHEMA_VERSION, json_safe
 from servgap.render.labels import number, p_value, pick
 
@@ -84,7 +85,7 @@ def comparison_json(comparison: WaveComparison, language: str, fallbacks: list[s
         "dimensions": [row(entry) for entry in comparison.dimensions],
         "items": [row(entry) for entry in comparison.items],
     }
-    return json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json_text(json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
 def comparison_markdown(comparison: WaveComparison, language: str, fallbacks: list[str]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from servgap import __version__
 from servgap.core.findings import CheckSummary, Finding, Rule, Severity
+from servgap.render.inert import inert_line, json_text
 
 
 def _summary_dict(summary: CheckSummary) -> dict[str, int]:
@@ -18,9 +19,17 @@ def _summary_dict(summary: CheckSummary) -> dict[str, int]:
     }
 
 
+def _shown_file(file: str) -> str:
+    """A file name that cannot start a line as a GitHub workflow command (``::error …``) would."""
+    shown = inert_line(file)
+    return f"./{shown}" if shown.startswith(":") else shown
+
+
 def render_text(findings: list[Finding], summary: CheckSummary) -> str:
-    """One line per finding, ``file:line:col: severity code message``, as compilers print."""
-    lines = [f"{f.file}:{f.line}:{f.column}: {f.level.value} {f.code} [{f.rule.name}] {f.message}" for f in findings]
+    """One line per finding, ``file:line:col: severity code message``, as compilers print; text from
+    files is inert (control characters and line breaks escaped)."""
+    lines = [f"{_shown_file(f.file)}:{f.line}:{f.column}: {f.level.value} {f.code} [{f.rule.name}] "
+             f"{inert_line(f.message)}" for f in findings]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -41,11 +50,12 @@ def render_json(findings: list[Finding], summary: CheckSummary) -> str:
         ],
         "summary": _summary_dict(summary),
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's own escapes first (they keep line breaks meaningful), then every other control inert.
+    return inert_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -113,7 +123,7 @@ def render_sarif(findings: list[Finding], summary: CheckSummary, rules: tuple[Ru
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(log, ensure_ascii=False, indent=2) + "\n")
 
 
 RENDERERS: dict[str, Callable[[list[Finding], CheckSummary], str]] = {

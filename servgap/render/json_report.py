@@ -9,6 +9,7 @@ from typing import Any
 
 from servgap import __version__
 from servgap.core.results import Assessment
+from servgap.render.inert import json_text
 from servgap.render.labels import pick
 
 SCHEMA_VERSION = "1.0"
@@ -151,4 +152,5 @@ def _checklist_entry(entry: Any, language: str, fallbacks: list[str]) -> dict[st
 
 
 def render_json(assessment: Assessment, language: str) -> str:
-    return json.dumps(assessment_dict(assessment, language), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json_text(json.dumps(assessment_dict(assessment, language), ensure_ascii=False, indent=2,
+                                allow_nan=False) + "\n")

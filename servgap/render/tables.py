@@ -7,6 +7,7 @@ import io
 import math
 
 from servgap.core.results import Assessment
+from servgap.render.inert import csv_cell, markdown_cell
 from servgap.render.labels import labels, number, p_value, pick
 
 CSV_COLUMNS = [
@@ -30,25 +31,24 @@ def render_csv(assessment: Assessment, language: str) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     overall = assessment.overall
-    writer.writerow(["overall", assessment.instrument_id, "", pick(assessment.instrument_name, language, fallbacks),
+    writer.writerow(["overall", csv_cell(assessment.instrument_id), "",
+                     csv_cell(pick(assessment.instrument_name, language, fallbacks)),
                      assessment.data_quality.rows_used, _plain(overall.expectation), _plain(overall.perception),
                      _plain(overall.gap), "", "", "", "", "", "", "", _plain(overall.perception_only), "", "", ""])
     for d in assessment.dimensions:
-        writer.writerow(["dimension", d.id, d.id, pick(d.name, language, fallbacks), d.n, _plain(d.expectation),
+        writer.writerow(["dimension", d.id, d.id, csv_cell(pick(d.name, language, fallbacks)), d.n,
+                         _plain(d.expectation),
                          _plain(d.perception), _plain(d.gap), _plain(d.gap_sd), _plain(d.gap_ci[0]),
                          _plain(d.gap_ci[1]), _plain(d.t), _plain(d.p_value), _plain(d.p_adjusted),
                          _plain(d.effect_size), _plain(d.perception_only), _plain(d.alpha["expectation"].alpha),
                          _plain(d.alpha["perception"].alpha), _plain(d.alpha["gap"].alpha)])
     for i in assessment.items:
-        writer.writerow(["item", i.id, i.dimension, pick(i.text, language, fallbacks), i.n, _plain(i.expectation),
+        writer.writerow(["item", i.id, i.dimension, csv_cell(pick(i.text, language, fallbacks)), i.n,
+                         _plain(i.expectation),
                          _plain(i.perception), _plain(i.gap), _plain(i.gap_sd), _plain(i.gap_ci[0]),
                          _plain(i.gap_ci[1]), _plain(i.t), _plain(i.p_value), _plain(i.p_adjusted),
                          _plain(i.effect_size), _plain(i.perception_only), "", "", ""])
     return buffer.getvalue()
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(assessment: Assessment, language: str) -> str:
@@ -57,7 +57,7 @@ def render_markdown(assessment: Assessment, language: str) -> str:
     fallbacks = assessment.languages
     level = text["ci"].format(level=assessment.confidence * 100)
     lines = [
-        f"## {_md(pick(assessment.instrument_name, language, fallbacks))}",
+        f"## {markdown_cell(pick(assessment.instrument_name, language, fallbacks))}",
         "",
         f"*{text['sign']}*. {text['rows']}: {assessment.data_quality.rows_read} / "
         f"{assessment.data_quality.rows_used}.",
@@ -68,7 +68,7 @@ def render_markdown(assessment: Assessment, language: str) -> str:
     ]
     for d in assessment.dimensions:
         alpha = "/".join(number(d.alpha[key].alpha) for key in ("expectation", "perception", "gap"))
-        lines.append(f"| {_md(pick(d.name, language, fallbacks))} | {d.n} | {number(d.expectation)} | "
+        lines.append(f"| {markdown_cell(pick(d.name, language, fallbacks))} | {d.n} | {number(d.expectation)} | "
                      f"{number(d.perception)} | {number(d.gap, signed=True)} | {number(d.gap_ci[0], signed=True)}, "
                      f"{number(d.gap_ci[1], signed=True)} | {p_value(d.p_adjusted)} | {alpha} |")
     overall = assessment.overall
@@ -81,7 +81,8 @@ def render_markdown(assessment: Assessment, language: str) -> str:
                   f"{level} | {text['p_adj']} |",
               "|---|---|---:|---:|---:|---:|:---:|---:|"]
     for i in assessment.items:
-        lines.append(f"| {i.id} | {_md(pick(i.text, language, fallbacks))} | {i.n} | {number(i.expectation)} | "
+        lines.append(f"| {i.id} | {markdown_cell(pick(i.text, language, fallbacks))} | {i.n} | "
+                     f"{number(i.expectation)} | "
                      f"{number(i.perception)} | {number(i.gap, signed=True)} | {number(i.gap_ci[0], signed=True)}, "
                      f"{number(i.gap_ci[1], signed=True)} | {p_value(i.p_adjusted)} |")
     if assessment.management is not None:
@@ -105,7 +106,7 @@ def markdown_management(assessment: Assessment, language: str) -> list[str]:
     for gap in management.gaps:
         status = text["measured"] if gap.measured else text["not_measured"].format(needs="; ".join(gap.needs))
         lines.append(f"| {pick(gap_name(gap.gap), language, assessment.languages)} | {CHAIN[gap.gap]} | "
-                     f"{number(gap.value, signed=True)} | {number(gap.risk)} | {_md(status)} |")
+                     f"{number(gap.value, signed=True)} | {number(gap.risk)} | {markdown_cell(status)} |")
     lines.append(f"| {text['customer_gap']} | {CHAIN[5]} | {number(assessment.overall.gap, signed=True)} | – | "
                  f"{text['measured']} |")
     comparison = management.priority_comparison
@@ -126,19 +127,19 @@ def markdown_checklist(assessment: Assessment, language: str, top: int | None = 
     items = [entry for entry in checklist.entries if entry.kind == "item"]
     others = [entry for entry in checklist.entries if entry.kind != "item"]
     for entry in (items[:top] if top else items) + others:
-        title = _md(pick(entry.title, language, fallbacks))
+        title = markdown_cell(pick(entry.title, language, fallbacks))
         if entry.kind == "item" and entry.gap_ci is not None:
-            lines.append(f"{entry.rank}. **{entry.ref}** {title} — " + text["checklist_line"].format(
+            lines.append(f"{entry.rank}. **{markdown_cell(entry.ref)}** {title} — " + text["checklist_line"].format(
                 e=number(entry.expectation), p=number(entry.perception), gap=number(entry.gap, signed=True),
                 low=number(entry.gap_ci[0], signed=True), high=number(entry.gap_ci[1], signed=True),
                 padj=p_value(entry.p_adjusted), priority=number(entry.priority, 3)))
         else:
             detail = text["gap_line"].format(gap=number(entry.gap, signed=True), risk=number(entry.risk))
             if entry.causes:
-                detail += "; " + text["causes"].format(causes=", ".join(pick(c, language, fallbacks)
+                detail += "; " + text["causes"].format(causes=", ".join(markdown_cell(pick(c, language, fallbacks))
                                                                          for c in entry.causes))
             lines.append(f"{entry.rank}. **{title}** — {detail}")
-        lines += [f"   - [ ] {_md(pick(action, language, fallbacks))}" for action in entry.actions]
+        lines += [f"   - [ ] {markdown_cell(pick(action, language, fallbacks))}" for action in entry.actions]
     if checklist.strengths:
-        lines += ["", text["strengths"].format(items=", ".join(checklist.strengths))]
+        lines += ["", text["strengths"].format(items=", ".join(markdown_cell(s) for s in checklist.strengths))]
     return lines

@@ -39,5 +39,12 @@ def form(
     if language not in instrument.instrument.languages:
         raise UserError(f"--lang {language}: the instrument has texts in {', '.join(instrument.instrument.languages)}",
                         ExitCode.USAGE)
+    from servgap.render.form import MAX_COLUMNS, form_columns
+
+    width = len(form_columns(instrument, language))
+    if width > MAX_COLUMNS:
+        raise UserError(f"{inert_path(config)}: the questionnaire needs {width:,} columns; an Excel worksheet has at "
+                        f"most {MAX_COLUMNS:,} (split the instrument, or collect the data another way)",
+                        ExitCode.FINDINGS)
     plan.write({target: form_bytes(inert_assessment(instrument), language)})
     err(f"wrote {output}: fill the Responses sheet, then run: servgap analyze {output} -c {config}")

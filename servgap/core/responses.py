@@ -13,6 +13,8 @@ import csv
 import difflib
 import io
 import math
+import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +28,7 @@ from servgap.core.config import Facet, InstrumentConfig
 from servgap.core.encoding import DecodeError, decode
 from servgap.core.findings import Finding, Rule, Severity
 from servgap.core.read_options import InvalidPolicy, Layout, ReadOptions
+from servgap.core.sources import Source, SourceTooLarge, SourceUnreadable, open_source
 from servgap.core.stats import FloatArray
 
 #: How many invalid cells a refusal lists before summarising the rest.
@@ -184,7 +187,7 @@ def _sniff_delimiter(sample: str) -> str:
     best, best_score = ",", (0, 0)
     for candidate in (",", ";", "\t"):
         try:
-            widths = [len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=candidate)]
+            widths = [len(row) for row in csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=candidate)]
         except csv.Error:
             continue
         if not widths:
@@ -194,15 +197,6 @@ def _sniff_delimiter(sample: str) -> str:
         if score > best_score:
             best, best_score = candidate, score
     return best
-
-
-def _first_long_row(path: Path, encoding: str, delimiter: str, width: int) -> int | None:
-    """The spreadsheet row of the first record with more cells than the header (None if none)."""
-    with path.open(encoding=encoding, newline="") as stream:
-        for number, record in enumerate(csv.reader(stream, delimiter=delimiter), start=1):
-            if len(record) > width:
-                return number
-    return None
 
 
 def _looks_like_utf8(raw: bytes) -> bool:
@@ -219,21 +213,78 @@ def _looks_like_utf8(raw: bytes) -> bool:
     return True
 
 
-def _read_csv(path: Path, options: ReadOptions) -> _Table:
-    raw = path.read_bytes()
-    if not raw[:65536].strip() and not raw.strip():
+#: The longest line (in characters) a CSV export may have; longer is not a survey export.
+MAX_LINE_CHARS = 1 << 20
+_BINARY_SIGNATURES = (
+    (b"PK\x03\x04", "xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+    (b"$FL2", "an SPSS .sav file; export it from SPSS as CSV (File › Export › CSV)"),
+    (b"$FL3", "an SPSS .sav file; export it from SPSS as CSV (File › Export › CSV)"),
+    (b"PAR1", "parquet"),
+    (b"\x1f\x8b", "a gzip-compressed file; decompress it first (gunzip)"),
+    (b"%PDF", "a PDF document, not a data export"),
+)
+_UTF16_BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
+
+
+def _where_in_text(text: str, offset: int, delimiter: str) -> tuple[int, int]:
+    """Spreadsheet row (header = 1) and 1-based column of character ``offset`` in CSV ``text``."""
+    prefix = text[:offset]
+    records = list(csv.reader(io.StringIO(prefix, newline=""), delimiter=delimiter)) or [[""]]
+    ends_in_newline = prefix.endswith(("\n", "\r"))
+    row = len(records) + (1 if ends_in_newline else 0)
+    column = 1 if ends_in_newline else max(len(records[-1]), 1)
+    return row, column
+
+
+def _check_text(text: str, delimiter: str, headers: list[str]) -> None:
+    """Refuse NUL characters and over-long lines, naming the row and column as a spreadsheet shows them."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        row, column = _where_in_text(text, nul, delimiter)
+        header = headers[column - 1] if 0 < column <= len(headers) else ""
+        raise _refuse(data_rules.DATA_UNREADABLE, "the cell contains a NUL byte (binary data in a text export); "
+                      "remove it, or export the survey again", row=row, column=column, header=header)
+    start = 0
+    length = len(text)
+    while start < length:
+        end = text.find("\n", start)
+        end = length if end < 0 else end
+        if end - start > MAX_LINE_CHARS:
+            row, _ = _where_in_text(text, start, delimiter)
+            raise _refuse(data_rules.DATA_UNREADABLE, f"the line is longer than {MAX_LINE_CHARS:,} characters; "
+                          "a survey export has no such lines (is this the right file?)", row=row)
+        start = end + 1
+
+
+def _refuse_binary(head: bytes) -> None:
+    for signature, what in _BINARY_SIGNATURES:
+        if head.startswith(signature) and what not in ("xlsx", "parquet", "ole"):
+            raise _refuse(data_rules.DATA_UNREADABLE, f"this is {what}")
+    nuls = head[:65536].count(b"\x00")
+    if head[:1] == b"\x00" or nuls > len(head[:65536]) // 100:
+        raise _refuse(data_rules.DATA_UNREADABLE, "the file is binary (full of NUL bytes), not a CSV export; "
+                      "give a CSV, XLSX or Parquet export")
+
+
+def _read_csv(source: Source, options: ReadOptions) -> _Table:
+    raw = source.read_all()
+    if not raw.strip():
         raise _refuse(data_rules.DATA_EMPTY, "the file is empty")
-    if b"\x00" in raw[:65536]:
-        raise _refuse(data_rules.DATA_UNREADABLE, "the file contains NUL bytes: it is binary, not a CSV "
-                      "export (for Excel files use the .xlsx ending)")
+    bom_encoding = next((name for bom, name in _UTF16_BOMS.items() if raw.startswith(bom)), None)
+    if options.encoding is None and bom_encoding is None:
+        _refuse_binary(raw[:65536])
+    forced = options.encoding or bom_encoding
+    parse_from_text = not source.regular or (forced is not None and codecs.lookup(forced).name.startswith("utf-16"))
     try:
-        if options.encoding is None and _looks_like_utf8(raw):
+        if forced is None and _looks_like_utf8(raw):
             # Valid UTF-8 throughout: pandas decodes it again while parsing, so only the start is
             # kept as text (for the delimiter and header), not a second copy of a large file.
-            encoding, text = "utf-8", raw[: 1 << 20].decode("utf-8-sig", errors="ignore")
+            encoding, text = "utf-8", raw.decode("utf-8-sig", errors="ignore") if parse_from_text else \
+                raw[: 1 << 20].decode("utf-8-sig", errors="ignore")
         else:
-            decoded = decode(raw, options.encoding)
-            encoding, text = decoded.encoding, decoded.text[: 1 << 20]
+            decoded = decode(raw, forced)
+            encoding, text = decoded.encoding, decoded.text
             del decoded
     except DecodeError as error:
         if error.offset < 0:
@@ -242,15 +293,22 @@ def _read_csv(path: Path, options: ReadOptions) -> _Table:
         raise _refuse(data_rules.DATA_ENCODING, f"{error} (first bad byte on line {row}); re-export as "
                       "UTF-8 or name the encoding with --encoding", row=row) from None
     text = text.removeprefix("\ufeff")
-    del raw
     delimiter = options.delimiter or _sniff_delimiter(text[:65536])
     try:
-        header_row = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+        header_row = next(csv.reader(io.StringIO(text[: 1 << 20], newline=""), delimiter=delimiter))
     except (StopIteration, csv.Error):
         raise _refuse(data_rules.DATA_EMPTY, "the file has no header row") from None
     headers = [cell.strip() for cell in header_row]
-    del text
+    if encoding == "utf-8" and not parse_from_text:
+        _check_bytes(raw, delimiter, headers)
+    else:
+        _check_text(text, delimiter, headers)
+    del raw
     pandas_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    stream: object = io.StringIO(text) if parse_from_text or (encoding != "utf-8" and source.data is not None) \
+        else source.path
+    if not parse_from_text:
+        del text
     try:
         with warnings.catch_warnings():
             # index_col=False makes pandas warn (not silently shift columns) when a row is too long.
@@ -258,43 +316,83 @@ def _read_csv(path: Path, options: ReadOptions) -> _Table:
             # Mixed-type columns are validated cell by cell below; pandas need not warn about them.
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             frame = pd.read_csv(
-                path, sep=delimiter, header=0, encoding=pandas_encoding, keep_default_na=False, na_values=[""],
-                skip_blank_lines=True, engine="c", index_col=False,
+                stream, sep=delimiter, header=0, encoding=None if isinstance(stream, io.StringIO) else pandas_encoding,
+                keep_default_na=False, na_values=[""], skip_blank_lines=True, engine="c", index_col=False,
             )
         # Columns are addressed by position (headers may repeat); renaming is cheaper than names=.
         frame.columns = list(range(len(frame.columns)))
     except (pd.errors.ParserError, pd.errors.ParserWarning) as error:
-        long_row = _first_long_row(path, pandas_encoding, delimiter, len(headers))
-        where = f"row {long_row} has more cells than the header's {len(headers)}" if long_row else str(error).strip()
+        message = str(error).strip()
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
+        if unclosed:
+            row = int(unclosed.group(1)) + 1
+            raise _refuse(data_rules.DATA_UNREADABLE, "a quoted cell starting on this row is never closed (a \" "
+                          "without its closing \"); fix the quote or export again", row=row) from None
+        long_row = _first_long_row(source, pandas_encoding, delimiter, len(headers))
+        where = f"row {long_row} has more cells than the header's {len(headers)}" if long_row else message
         raise _refuse(data_rules.DATA_UNREADABLE, f"the file is not a regular table: {where}",
                       row=long_row or 0) from None
     except pd.errors.EmptyDataError:
         raise _refuse(data_rules.DATA_EMPTY, "the file has no rows") from None
+    except UnicodeDecodeError as error:
+        raise _refuse(data_rules.DATA_ENCODING, f"the file is not valid {pandas_encoding} ({error.reason}); name "
+                      "the encoding with --encoding") from None
     return _Table(frame, headers, "csv", encoding, delimiter)
 
 
-def _read_excel(path: Path, options: ReadOptions) -> _Table:
+def _check_bytes(raw: bytes, delimiter: str, headers: list[str]) -> None:
+    """:func:`_check_text` on UTF-8 bytes without decoding a large file: only the offending line is decoded."""
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        _check_text(raw[: nul + 1].decode("utf-8", errors="replace"), delimiter, headers)
+    lines = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
+    bounds = np.concatenate(([-1], lines, [len(raw)]))
+    gaps = np.diff(bounds)
+    if len(gaps) and int(gaps.max()) > MAX_LINE_CHARS:
+        at = int(bounds[int(np.argmax(gaps))]) + 1
+        _check_text(raw[: at + MAX_LINE_CHARS + 2].decode("utf-8", errors="replace"), delimiter, headers)
+
+
+def _first_long_row(source: Source, encoding: str, delimiter: str, width: int) -> int | None:
+    """The spreadsheet row of the first record with more cells than the header (None if none)."""
+    text = source.read_all().decode(encoding, errors="replace")
+    for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        if len(record) > width:
+            return number
+    return None
+
+
+def _read_excel(source: Source, options: ReadOptions) -> _Table:
+    from servgap.core.xlsx import WorkbookRefused, read_sheet
+
     try:
-        frame = pd.read_excel(path, sheet_name=options.sheet if options.sheet is not None else 0, header=None,
-                              dtype=object)
-    except ValueError as error:
-        if options.sheet is not None and "sheet" in str(error).lower():
-            raise _refuse(data_rules.DATA_UNREADABLE, f"the workbook has no sheet '{options.sheet}'") from None
-        raise _refuse(data_rules.DATA_UNREADABLE, "not an Excel workbook; if it is a CSV export with an .xlsx "
-                      "ending, rename it to .csv") from None
-    except Exception as error:
-        raise _refuse(data_rules.DATA_UNREADABLE, f"not a readable .xlsx workbook ({type(error).__name__})") from None
-    if frame.empty:
+        sheet = read_sheet(source.data if source.data is not None else source.path, options.sheet)
+    except WorkbookRefused as refusal:
+        raise _refuse(data_rules.DATA_UNREADABLE, str(refusal)) from None
+    if sheet.formulas_without_value:
+        shown = ", ".join(f"{reference} (={_short(formula, 30)})" for reference, formula in
+                          sheet.formulas_without_value[:10])
+        more = len(sheet.formulas_without_value) - 10
+        raise _refuse(data_rules.DATA_UNREADABLE, f"{len(sheet.formulas_without_value)} formula cell(s) have no "
+                      f"saved value: {shown}{f' and {more} more' if more > 0 else ''}. servgap reads the values "
+                      "Excel saved and cannot compute formulas: open and save the file in Excel (or LibreOffice), "
+                      "or export CSV")
+    if not sheet.rows:
         raise _refuse(data_rules.DATA_EMPTY, "the sheet is empty")
-    headers = ["" if pd.isna(value) else str(value).strip() for value in frame.iloc[0]]
-    body = frame.iloc[1:].reset_index(drop=True)
-    body.columns = list(range(len(headers)))
-    return _Table(body, headers, "xlsx")
+    width = sheet.width
+    headers = ["" if value is None else str(value).strip() for value in sheet.rows[0]]
+    headers += [""] * (width - len(headers))
+    body = [row + [None] * (width - len(row)) for row in sheet.rows[1:]]
+    frame = pd.DataFrame(body, columns=list(range(width)), dtype=object) if body else \
+        pd.DataFrame(columns=list(range(width)), dtype=object)
+    # Error cells (#DIV/0!, #N/A) stay as their text: validation lists them as invalid cells.
+    row_numbers = np.array(sheet.row_numbers[1:], dtype=np.int64)
+    return _Table(frame, headers, "xlsx", row_numbers=row_numbers)
 
 
-def _read_parquet(path: Path) -> _Table:
+def _read_parquet(source: Source) -> _Table:
     try:
-        frame = pd.read_parquet(path)
+        frame = pd.read_parquet(io.BytesIO(source.data) if source.data is not None else source.path)
     except ImportError:
         raise _refuse(data_rules.DATA_UNREADABLE, "reading Parquet needs pyarrow: pip install pyarrow") from None
     except Exception as error:
@@ -305,22 +403,29 @@ def _read_parquet(path: Path) -> _Table:
 
 
 def read_table(path: Path, options: ReadOptions) -> _Table:
-    if not path.exists():
-        raise _refuse(data_rules.DATA_UNREADABLE, "no such file; check the path")
-    if path.is_dir():
-        raise _refuse(data_rules.DATA_UNREADABLE, "is a folder, not a data file")
-    suffix = path.suffix.lower()
+    """Read a data file (or ``-``, standard input) into a table; refusals name what is wrong."""
     try:
-        if suffix in (".xlsx", ".xlsm"):
-            table = _read_excel(path, options)
-        elif suffix == ".xls":
+        source = open_source(path, stop_early=b"\x00")
+    except SourceUnreadable as error:
+        raise _refuse(data_rules.DATA_UNREADABLE, str(error)) from None
+    except SourceTooLarge as error:
+        raise _refuse(data_rules.DATA_UNREADABLE, str(error)) from None
+    suffix = path.suffix.lower() if source.regular else ""
+    head = source.head(8)
+    try:
+        if suffix == ".xls" and not head.startswith(b"PK"):
             raise _refuse(data_rules.DATA_UNREADABLE, "old .xls workbooks are not supported; save as .xlsx or CSV")
-        elif suffix == ".parquet":
-            table = _read_parquet(path)
+        if suffix in (".xlsx", ".xlsm", ".xls") or (head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) and \
+                suffix != ".parquet"):
+            table = _read_excel(source, options)
+        elif suffix == ".parquet" or head.startswith(b"PAR1"):
+            table = _read_parquet(source)
         else:
-            table = _read_csv(path, options)
+            table = _read_csv(source, options)
     except OSError as error:
         raise _refuse(data_rules.DATA_UNREADABLE, f"cannot read the file: {error.strerror or error}") from None
+    except MemoryError:
+        raise _refuse(data_rules.DATA_UNREADABLE, "not enough memory to read this file") from None
     if len(table.frame) == 0:
         raise _refuse(data_rules.DATA_EMPTY, "the file has a header row but no responses")
     return table
@@ -368,7 +473,8 @@ class _CellValidator:
             missing = np.isnan(values)
             invalid = np.zeros(len(values), dtype=bool)
         else:
-            text = column.astype("string").str.strip()
+            # NFKC: full-width digits (７, as Chinese and Japanese input methods type them) are digits.
+            text = column.astype("string").str.normalize("NFKC").str.strip()
             missing = (text.isna() | text.isin(self.text_codes)).to_numpy(dtype=bool, copy=True)
             numbers = pd.to_numeric(text.mask(pd.Series(missing, index=text.index)), errors="coerce")
             values = numbers.to_numpy(dtype=float, na_value=np.nan)
@@ -387,14 +493,21 @@ def _out_of_range_block(values: FloatArray, kind: str, low: int, high: int) -> n
         if kind == "scale":
             # NaN compares False, so missing cells are never out of range.
             return (values < low) | (values > high) | (np.floor(values) != values) & ~np.isnan(values)
-        return values < 0
+        return (values < 0) | np.isinf(values)
 
 
 def _why_invalid(value: object, kind: str, low: int, high: int) -> str:
+    from servgap.core.xlsx import EXCEL_ERRORS
+
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text in EXCEL_ERRORS:
+        return f"an Excel error value ({text}); correct the formula in the workbook, or clear the cell"
     try:
-        number = float(str(value).strip())
+        number = float(text)
     except ValueError:
         return "not a number"
+    if math.isinf(number):
+        return "a number too large to be an answer (it overflows)"
     if kind == "points":
         return "importance points must be zero or a positive number"
     if math.isnan(number):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, RadarChart, Reference, ScatterChart, Series
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -26,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from servgap import __version__
 from servgap.core.results import Assessment
 from servgap.render.excel_labels import sheet_names, words
+from servgap.render.inert import inert_path
 from servgap.render.labels import labels, pick
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -53,6 +55,8 @@ def put(sheet: Worksheet, row: int, column: int, value: Any, number_format: str 
         cell.value = None
         return
     if isinstance(value, str):
+        # Characters XML 1.0 cannot hold (C0 controls) would make openpyxl refuse the whole workbook.
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         cell.value = value
         if value.startswith(FORMULA_START):
             cell.data_type = "s"  # stored as text: a value starting with '=' would otherwise be a formula
@@ -462,7 +466,8 @@ class WorkbookBuilder:
                                        (w["date"], dt.date.today().isoformat())]
         for key, path in self.sources.items():
             label = w["config"] if key == "config" else w["file"] if key == "data" else key
-            rows += [(label, path.name), (f"{label} {w['sha']}", sha256(path) if path.exists() else "")]
+            # Only a regular file is hashed: a pipe or standard input was read once and is gone.
+            rows += [(label, inert_path(path.name)), (f"{label} {w['sha']}", sha256(path) if path.is_file() else "")]
         rows.append((w["method"], w["method_text"]))
         for row, (label, value) in enumerate(rows, start=1):
             put(sheet, row, 1, label, bold=True)

@@ -52,6 +52,11 @@ FORM_WORDS: dict[str, dict[str, str]] = {
 }
 
 
+#: Excel's limits: columns in a worksheet, characters in a drop-down list's formula.
+MAX_COLUMNS = 16_384
+MAX_LIST_FORMULA = 255
+
+
 def form_columns(config: InstrumentConfig, language: str) -> list[tuple[str, str, str]]:
     """(header, description, kind) of every column, in questionnaire order."""
     words = FORM_WORDS.get(language, FORM_WORDS["en"])
@@ -100,9 +105,13 @@ def form_bytes(config: InstrumentConfig, language: str) -> bytes:
     responses = book.create_sheet(safe_sheet_title(words["responses"]))
     columns = form_columns(config, language)
     points = '"' + ",".join(str(point) for point in range(scale.min, scale.max + 1)) + '"'
-    rating = DataValidation(type="list", formula1=points, allow_blank=True, showErrorMessage=True,
-                            errorTitle="servgap", error=words["scale"].format(low=scale.min, high=scale.max,
-                                                                              labels=""))
+    message = words["scale"].format(low=scale.min, high=scale.max, labels="")
+    if len(points) <= MAX_LIST_FORMULA:
+        rating = DataValidation(type="list", formula1=points, allow_blank=True, showErrorMessage=True,
+                                errorTitle="servgap", error=message)
+    else:  # Excel's drop-down list holds at most 255 characters: a long scale gets a whole-number check
+        rating = DataValidation(type="whole", operator="between", formula1=str(scale.min), formula2=str(scale.max),
+                                allow_blank=True, showErrorMessage=True, errorTitle="servgap", error=message)
     importance = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
                                 showErrorMessage=True)
     responses.add_data_validation(rating)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from servgap.cli.common import err, handle_errors
-from servgap.cli.options import check_report_options
+from servgap.cli.options import check_report_options, check_standard_input
 from servgap.cli.outputs import Output, OutputPlan
 from servgap.core.config import Correction, Test
 from servgap.core.errors import ExitCode, UserError
@@ -277,6 +277,7 @@ def analyze(
     check_report_options(confidence=confidence, delimiter=delimiter, encoding=encoding, top=top,
                          bootstrap=bootstrap, by=by)
     management_files = ManagementFiles(managers, audits, staff, standards, promises)
+    check_standard_input(data=data, config=config, **vars(management_files))
     plan = OutputPlan([data, config, *vars(management_files).values()])
     excel_target = excel_output(plan, excel)
     report_target = plan.add("--output", output)
@@ -375,6 +376,7 @@ def checklist(
 
     check_report_options(top=top)
     management_files = ManagementFiles(managers, audits, staff, standards, promises)
+    check_standard_input(data=data, config=config, **vars(management_files))
     plan = OutputPlan([data, config, *vars(management_files).values()])
     target = plan.add("--output", output)
     loaded = load_valid(config)

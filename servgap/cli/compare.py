@@ -10,6 +10,7 @@ import typer
 
 from servgap.cli.analyze import OutputOption, _refuse_issues, load_valid
 from servgap.cli.common import handle_errors
+from servgap.cli.options import check_standard_input
 from servgap.cli.outputs import OutputPlan
 from servgap.core.errors import ExitCode, UserError
 from servgap.render.inert import inert_assessment
@@ -46,6 +47,7 @@ def compare(
     from servgap.core.responses import read_responses
     from servgap.render.compare import comparison_json, comparison_markdown, comparison_report
 
+    check_standard_input(before=before, after=after, config=config)
     plan = OutputPlan([before, after, config])
     target = plan.add("--output", output)
     loaded = load_valid(config)

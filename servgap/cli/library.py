@@ -115,9 +115,10 @@ def init(
     plan = OutputPlan([chosen.path, schema_path()])
     contents: dict[Output, object] = {plan.add("init", path, follow_links=False, allow_stdout=False):
                                       chosen.path.read_text(encoding="utf-8")}
-    schema_beside = path.absolute().parent / SCHEMA_FILENAME
+    schema_beside = path.parent / SCHEMA_FILENAME
     if not schema_beside.exists() and not schema_beside.is_symlink():
         contents[plan.add("init (schema)", schema_beside, follow_links=False, allow_stdout=False)] = \
             schema_path().read_bytes()
     plan.write(contents)
-    err(f"from the '{chosen.name}' template; edit it, then run: servgap check {inert_path(path)}")
+    err(f"{inert_path(path)} starts from the '{chosen.name}' template; edit it, then run: servgap check "
+        f"{inert_path(path)}")

@@ -18,6 +18,14 @@ MAX_SEGMENT_VALUES = 200
 _DELIMITER_NAMES = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " "}
 
 
+def check_standard_input(**paths: object) -> None:
+    """Refuse ``-`` (standard input) for more than one input of a run: it can be read only once."""
+    named = [name for name, path in paths.items() if path is not None and str(path) == "-"]
+    if len(named) > 1:
+        raise UserError(f"{' and '.join(named)} both read standard input (-); only one input can come from a pipe, "
+                        "name the others as files", ExitCode.USAGE)
+
+
 def check_report_options(*, confidence: float | None = None, delimiter: str | None = None,
                          encoding: str | None = None, top: int | None = None, bootstrap: int | None = None,
                          by: list[str] | None = None) -> str | None:

@@ -530,6 +530,41 @@ class _ColumnPlan:
     overall_column: int | None = None
 
 
+# Letters of other scripts that look like Latin ones: a header typed with them never matches.
+_LOOK_ALIKES = dict(zip("АВЕКМНОРСТХаеорсухіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοι", "ABEKMHOPCTXaeopcyxijsdqwABEZHIKMNOPTYXoi",
+                        strict=True))
+
+
+def _canonical(text: str) -> str:
+    """A header as a reader sees it: NFKC, no format or control characters, whitespace runs as one
+    space, case folded, look-alike letters as their Latin twins."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(char for char in text if unicodedata.category(char) not in ("Cf", "Cc"))
+    text = "".join(_LOOK_ALIKES.get(char, char) for char in text)
+    return " ".join(text.split()).casefold()
+
+
+def show_invisible(text: str) -> str:
+    """``text`` with every character a reader cannot tell apart made visible as ``<U+XXXX NAME>``.
+
+    Examples
+    --------
+    >>> show_invisible("E_q1\u200b")
+    'E_q1<U+200B ZERO WIDTH SPACE>'
+    >>> show_invisible("Е_q1")
+    '<U+0415 CYRILLIC CAPITAL LETTER IE>_q1'
+    """
+    shown = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char != " " and (category in ("Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn") or char in _LOOK_ALIKES
+                            or unicodedata.normalize("NFKC", char) != char):
+            shown.append(f"<U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')}>")
+        else:
+            shown.append(char)
+    return "".join(shown)
+
+
 def _resolve(ref: int | str, headers: list[str], positions: dict[str, list[int]]) -> int | str | None:
     """Column index for a header text or 1-based position; None if absent; 'ambiguous' if repeated."""
     if isinstance(ref, int):
@@ -556,13 +591,24 @@ def _plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Dat
                                     "position instead"))
             return None
         if index is None:
+            position = 0
             if isinstance(ref, int):
                 message = f"{what} is mapped to column position {ref}, but the file has {len(headers)} columns"
             else:
-                close = difflib.get_close_matches(ref, headers, n=3, cutoff=0.5)
-                hint = ("; closest headers: " + ", ".join(f"'{_short(c, 40)}'" for c in close)) if close else ""
-                message = f"no column '{_short(ref)}' for {what}{hint}"
-            issues.append(DataIssue(data_rules.MISSING_COLUMN, 1, 0, str(ref), message))
+                alike = [index for index, header in enumerate(headers) if _canonical(header) == _canonical(ref)]
+                if alike:
+                    position = alike[0] + 1
+                    shown = "; ".join(f"column {index + 1} is '{show_invisible(headers[index])}'" for index in alike)
+                    message = (f"no column '{show_invisible(ref)}' for {what}, but {shown}: the headers differ only "
+                               "by invisible or look-alike characters (marked <U+…>); correct the header or the "
+                               "config")
+                else:
+                    close = difflib.get_close_matches(ref, headers, n=3, cutoff=0.5)
+                    hint = ("; closest headers: " + ", ".join(f"'{show_invisible(_short(c, 40))}'" for c in close)
+                            if close else "")
+                    message = f"no column '{show_invisible(_short(ref))}' for {what}{hint}"
+            issues.append(DataIssue(data_rules.MISSING_COLUMN, 1, position, headers[position - 1] if position else
+                                    str(ref), message))
             return None
         return int(index)
 

@@ -171,19 +171,20 @@ def read_yaml(path: Path, display: str | None = None) -> LoadedYaml:
     def fail(rule: rules.Rule, position: Position, message: str) -> LoadedYaml:
         return LoadedYaml(name, None, source, [Finding(name, position.line, position.column, rule, message)])
 
+    from servgap.core.sources import SourceTooLarge, SourceUnreadable, open_source
+
     try:
-        if path.is_dir():
-            return fail(rules.FILE_UNREADABLE, Position(1, 1), "is a folder, not a config file")
-        size = path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            return fail(
-                rules.FILE_TOO_LARGE, Position(1, 1),
-                f"file is {size / 1_048_576:.1f} MB; an instrument config is at most 2 MB — "
-                "is this a data file rather than a config?",
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return fail(rules.FILE_UNREADABLE, Position(1, 1), "no such file; check the path")
+        # Pipes, standard input and devices are read once, up to the cap; /dev/zero stops at once.
+        raw = open_source(path, limit=MAX_CONFIG_BYTES, file_limit=MAX_CONFIG_BYTES, stop_early=b"\x00").read_all()
+    except SourceUnreadable as error:
+        reason = str(error).replace("a data file", "a config file")
+        return fail(rules.FILE_UNREADABLE, Position(1, 1), reason)
+    except SourceTooLarge:
+        return fail(
+            rules.FILE_TOO_LARGE, Position(1, 1),
+            f"the file is larger than {MAX_CONFIG_BYTES / 1_048_576:.0f} MB; an instrument config is at most that — "
+            "is this a data file rather than a config?",
+        )
     except OSError as error:
         return fail(rules.FILE_UNREADABLE, Position(1, 1), f"cannot read the file: {error.strerror or error}")
 

@@ -305,8 +305,7 @@ def _read_csv(source: Source, options: ReadOptions) -> _Table:
         _check_text(text, delimiter, headers)
     del raw
     pandas_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
-    stream: object = io.StringIO(text) if parse_from_text or (encoding != "utf-8" and source.data is not None) \
-        else source.path
+    stream: io.StringIO | Path = io.StringIO(text) if parse_from_text else source.path
     if not parse_from_text:
         del text
     try:
@@ -345,12 +344,27 @@ def _check_bytes(raw: bytes, delimiter: str, headers: list[str]) -> None:
     nul = raw.find(b"\x00")
     if nul >= 0:
         _check_text(raw[: nul + 1].decode("utf-8", errors="replace"), delimiter, headers)
-    lines = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
-    bounds = np.concatenate(([-1], lines, [len(raw)]))
-    gaps = np.diff(bounds)
-    if len(gaps) and int(gaps.max()) > MAX_LINE_CHARS:
-        at = int(bounds[int(np.argmax(gaps))]) + 1
-        _check_text(raw[: at + MAX_LINE_CHARS + 2].decode("utf-8", errors="replace"), delimiter, headers)
+    long_line = _long_line_start(raw)
+    if long_line is not None:
+        _check_text(raw[: long_line + MAX_LINE_CHARS + 2].decode("utf-8", errors="replace"), delimiter, headers)
+
+
+def _long_line_start(raw: bytes) -> int | None:
+    """Offset of the first line longer than :data:`MAX_LINE_CHARS` bytes, found from the positions of
+    b"\\n" 16 MiB at a time (no full-size temporary array); None when there is none."""
+    piece = 1 << 24
+    previous = -1
+    for start in range(0, len(raw), piece):
+        view = np.frombuffer(raw, dtype=np.uint8, count=min(piece, len(raw) - start), offset=start)
+        newlines = np.flatnonzero(view == 10) + start
+        if not len(newlines):
+            continue
+        bounds = np.concatenate(([previous], newlines))
+        lengths = np.diff(bounds) - 1
+        if int(lengths.max()) > MAX_LINE_CHARS:
+            return int(bounds[int(np.argmax(lengths > MAX_LINE_CHARS))]) + 1
+        previous = int(newlines[-1])
+    return previous + 1 if len(raw) - previous - 1 > MAX_LINE_CHARS else None
 
 
 def _first_long_row(source: Source, encoding: str, delimiter: str, width: int) -> int | None:

@@ -16,7 +16,7 @@ from servgap.cli.outputs import Output, OutputPlan
 from servgap.core.config import Correction, Test
 from servgap.core.errors import ExitCode, UserError
 from servgap.core.read_options import InvalidPolicy, Layout
-from servgap.render.inert import inert_assessment, inert_path
+from servgap.render.inert import inert_path
 
 if TYPE_CHECKING:
     from servgap.core.checker import ConfigLoad
@@ -179,16 +179,17 @@ def excel_output(plan: OutputPlan, path: Path | None) -> Output | None:
     """Check the workbook path up front (an .xlsx file, writable, not an input)."""
     if path is None:
         return None
+    output = plan.add("--excel", path, allow_stdout=False)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"--excel {inert_path(path)}: name the workbook with an .xlsx ending", ExitCode.USAGE)
-    return plan.add("--excel", path, allow_stdout=False)
+    return output
 
 
 def excel_content(assessment: Assessment, language: str, sources: dict[str, Path]) -> bytes:
-    """The client workbook of the assessment, every text from files made inert."""
+    """The client workbook of the assessment."""
     from servgap.render.excel import workbook_bytes
 
-    return workbook_bytes(inert_assessment(assessment), language, sources)
+    return workbook_bytes(assessment, language, sources)
 
 
 def report_content(assessment: Assessment, output_format: ReportFormat, language: str, top: int) -> object:
@@ -197,18 +198,17 @@ def report_content(assessment: Assessment, output_format: ReportFormat, language
         from servgap.render.json_report import render_json
 
         return render_json(assessment, language)
-    shown = inert_assessment(assessment)
     if output_format is ReportFormat.csv:
         from servgap.render.tables import render_csv
 
-        return render_csv(shown, language)
+        return render_csv(assessment, language)
     if output_format is ReportFormat.markdown:
         from servgap.render.tables import render_markdown
 
-        return render_markdown(shown, language)
+        return render_markdown(assessment, language)
     from servgap.render.terminal import build_report
 
-    return build_report(shown, language, top)
+    return build_report(assessment, language, top)
 
 
 def config_inputs(plan: OutputPlan, loaded: ConfigLoad, config_path: Path) -> None:
@@ -394,11 +394,11 @@ def checklist(
     elif output_format is ChecklistFormat.markdown:
         from servgap.render.tables import markdown_checklist
 
-        content = "\n".join(markdown_checklist(inert_assessment(assessment), language, top)) + "\n"
+        content = "\n".join(markdown_checklist(assessment, language, top)) + "\n"
     else:
         from rich.console import Group
 
         from servgap.render.terminal import checklist_section
 
-        content = Group(*checklist_section(inert_assessment(assessment), language, top))
+        content = Group(*checklist_section(assessment, language, top))
     plan.write({target: content})

@@ -13,7 +13,6 @@ from servgap.cli.common import handle_errors
 from servgap.cli.options import check_standard_input
 from servgap.cli.outputs import OutputPlan
 from servgap.core.errors import ExitCode, UserError
-from servgap.render.inert import inert_assessment
 
 
 class CompareFormat(StrEnum):
@@ -89,6 +88,6 @@ def compare(
     if output_format is CompareFormat.json:
         plan.write({target: comparison_json(comparison, language, fallbacks)})
     elif output_format is CompareFormat.markdown:
-        plan.write({target: comparison_markdown(inert_assessment(comparison), language, fallbacks)})
+        plan.write({target: comparison_markdown(comparison, language, fallbacks)})
     else:
-        plan.write({target: comparison_report(inert_assessment(comparison), language, fallbacks)})
+        plan.write({target: comparison_report(comparison, language, fallbacks)})

@@ -11,7 +11,7 @@ from servgap.cli.analyze import load_valid
 from servgap.cli.common import err, handle_errors
 from servgap.cli.outputs import OutputPlan
 from servgap.core.errors import ExitCode, UserError
-from servgap.render.inert import inert_assessment, inert_path
+from servgap.render.inert import inert_path
 
 
 @handle_errors
@@ -46,5 +46,5 @@ def form(
         raise UserError(f"{inert_path(config)}: the questionnaire needs {width:,} columns; an Excel worksheet has at "
                         f"most {MAX_COLUMNS:,} (split the instrument, or collect the data another way)",
                         ExitCode.FINDINGS)
-    plan.write({target: form_bytes(inert_assessment(instrument), language)})
+    plan.write({target: form_bytes(instrument, language)})
     err(f"wrote {output}: fill the Responses sheet, then run: servgap analyze {output} -c {config}")

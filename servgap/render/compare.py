@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from servgap.core.compare import ChangeRow, WaveComparison
-from servgap.render.inert import json_text
+from servgap.render.inert import inert_assessment, json_text
 from servgap.render.json_report import SCHEMA_VERSION, json_safe
 from servgap.render.labels import number, p_value, pick
 
@@ -55,6 +55,7 @@ def _table(rows: list[ChangeRow], heading: str, comparison: WaveComparison, lang
 
 
 def comparison_report(comparison: WaveComparison, language: str, fallbacks: list[str]) -> RenderableType:
+    comparison = inert_assessment(comparison)  # text from files shown as text, whoever calls
     text = _labels(language)
     return Group(
         Text(text["title"].format(before=comparison.before_label, after=comparison.after_label), style="bold"),
@@ -89,6 +90,7 @@ def comparison_json(comparison: WaveComparison, language: str, fallbacks: list[s
 
 
 def comparison_markdown(comparison: WaveComparison, language: str, fallbacks: list[str]) -> str:
+    comparison = inert_assessment(comparison)  # text from files shown as text, whoever calls
     text = _labels(language)
     level = text["ci"].format(level=comparison.confidence * 100)
     lines = [f"## {text['title'].format(before=comparison.before_label, after=comparison.after_label)}", "",

@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from servgap import __version__
 from servgap.core.results import Assessment
 from servgap.render.excel_labels import sheet_names, words
-from servgap.render.inert import inert_path
+from servgap.render.inert import inert_assessment, inert_path
 from servgap.render.labels import labels, pick
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -479,4 +479,5 @@ class WorkbookBuilder:
 
 def workbook_bytes(assessment: Assessment, language: str, sources: dict[str, Path]) -> bytes:
     """The client workbook of ``assessment`` as .xlsx bytes."""
+    assessment = inert_assessment(assessment)  # text from files shown as text, whoever calls
     return WorkbookBuilder(assessment, language, sources).build()

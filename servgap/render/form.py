@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from servgap.core.config import Facet, InstrumentConfig
 from servgap.render.excel import put, safe_sheet_title
+from servgap.render.inert import inert_assessment
 from servgap.render.labels import pick
 
 ROWS = 1000
@@ -86,6 +87,7 @@ def form_columns(config: InstrumentConfig, language: str) -> list[tuple[str, str
 
 def form_bytes(config: InstrumentConfig, language: str) -> bytes:
     """The questionnaire workbook as .xlsx bytes."""
+    config = inert_assessment(config)  # text from files shown as text, whoever calls
     words = FORM_WORDS.get(language, FORM_WORDS["en"])
     fallbacks = list(config.instrument.languages)
     scale = config.instrument.scale

@@ -84,8 +84,9 @@ def inert_path(path: object) -> str:
 
 
 def inert_assessment(result: T) -> T:
-    """A display copy of a result object (any tree of dataclasses, dicts, lists and tuples) in which
-    every string is :func:`inert`. Enum members and numbers are kept as they are."""
+    """A display copy of a result object or config (any tree of dataclasses, pydantic models, dicts,
+    lists and tuples) in which every string is :func:`inert`. Enum members and numbers are kept as
+    they are. Idempotent: text already made inert has nothing left to escape."""
     return _deep_inert(result)  # type: ignore[no-any-return]
 
 
@@ -94,6 +95,9 @@ def _deep_inert(value: Any) -> Any:
         return value
     if isinstance(value, str):
         return inert(value)
+    fields = getattr(type(value), "model_fields", None)
+    if isinstance(fields, dict) and hasattr(value, "model_copy"):  # a pydantic model (a config)
+        return value.model_copy(update={name: _deep_inert(getattr(value, name)) for name in fields})
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: _deep_inert(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
         return dataclasses.replace(value, **changes)

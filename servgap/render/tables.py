@@ -7,7 +7,7 @@ import io
 import math
 
 from servgap.core.results import Assessment
-from servgap.render.inert import csv_cell, markdown_cell
+from servgap.render.inert import csv_cell, inert_assessment, markdown_cell
 from servgap.render.labels import labels, number, p_value, pick
 
 CSV_COLUMNS = [
@@ -26,6 +26,7 @@ def _plain(value: float | int | None) -> str:
 
 def render_csv(assessment: Assessment, language: str) -> str:
     """One row per dimension, item and the overall score; full precision; gap = P − E."""
+    assessment = inert_assessment(assessment)  # text from files shown as text, whoever calls
     fallbacks = assessment.languages
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -53,6 +54,7 @@ def render_csv(assessment: Assessment, language: str) -> str:
 
 def render_markdown(assessment: Assessment, language: str) -> str:
     """Dimension and item tables in GitHub-flavoured Markdown."""
+    assessment = inert_assessment(assessment)  # text from files shown as text, whoever calls
     text = labels(language)
     fallbacks = assessment.languages
     level = text["ci"].format(level=assessment.confidence * 100)
@@ -119,6 +121,7 @@ def markdown_management(assessment: Assessment, language: str) -> list[str]:
 
 def markdown_checklist(assessment: Assessment, language: str, top: int | None = None) -> list[str]:
     """The ranked checklist with task boxes, ready to paste into a report."""
+    assessment = inert_assessment(assessment)  # text from files shown as text, whoever calls
     text = labels(language)
     fallbacks = assessment.languages
     checklist = assessment.checklist

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from servgap.core.results import Assessment, DimensionResult
+from servgap.render.inert import inert_assessment
 from servgap.render.labels import labels, number, p_value, pick
 
 BAR_WIDTH = 8
@@ -43,6 +44,7 @@ def _alpha_cell(dimension: DimensionResult) -> str:
 
 def build_report(assessment: Assessment, language: str, top: int = 5) -> RenderableType:
     """The whole report as one Rich renderable."""
+    assessment = inert_assessment(assessment)  # text from files shown as text, whoever calls
     text = labels(language)
     fallbacks = assessment.languages
     alpha_level = 1 - assessment.confidence
@@ -261,6 +263,7 @@ def management_section(assessment: Assessment, language: str) -> list[Renderable
 
 def checklist_section(assessment: Assessment, language: str, top: int) -> list[RenderableType]:
     """The ranked checklist as a consultant hands it over: what, why, and boxes to tick."""
+    assessment = inert_assessment(assessment)  # text from files shown as text, whoever calls
     text = labels(language)
     fallbacks = assessment.languages
     checklist = assessment.checklist

@@ -577,3 +577,11 @@ def test_an_instrument_wider_than_a_worksheet_is_refused(scene: Scene) -> None:
               "dimensions:\n  - id: ALL\n    name:\n      en: All\n    items:\n" + items + "\n")
     scene.file("huge.yaml", config)
     scene.run(["form", "huge.yaml", "-o", "f.xlsx"], 1, names=["huge.yaml", "16,384"])
+
+
+def test_option_values_echoed_by_the_parser_are_inert(scene: Scene) -> None:
+    finished = subprocess.run([sys.executable, "-m", "servgap", "analyze", "d.csv", "-c", "c.yaml", "--test",
+                               "\x1b]0;pwned\x07"], cwd=scene.folder, capture_output=True, timeout=60)
+    assert finished.returncode == 2
+    assert b"\x1b" not in finished.stderr and b"\x07" not in finished.stderr
+    assert b"--test" in finished.stderr and b"Traceback" not in finished.stderr

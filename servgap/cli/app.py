@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 
 import typer
@@ -15,6 +16,7 @@ from servgap.cli.form import form
 from servgap.cli.library import init, rules, schema, templates
 from servgap.cli.outputs import Terminated, install_signal_handlers, remove_pending_temporaries
 from servgap.cli.simulate import simulate
+from servgap.render.inert import inert
 
 app = typer.Typer(
     name="servgap",
@@ -60,7 +62,20 @@ def main() -> None:
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
-        app()
+        result = typer.main.get_command(app).main(prog_name="servgap", standalone_mode=False)
+    except typer.Abort:
+        remove_pending_temporaries()
+        raise SystemExit(130) from None
     except KeyboardInterrupt:  # before a command started (while Python imported or Click parsed)
         remove_pending_temporaries()
         raise SystemExit(143 if isinstance(sys.exc_info()[1], Terminated) else 130) from None
+    except Exception as error:
+        if not (hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int)):
+            raise
+        # A usage error from Click (bad option value, unknown option), which echoes what was typed
+        # verbatim: shown inert like every other message.
+        shown = io.StringIO()
+        error.show(file=shown)
+        sys.stderr.write(inert(shown.getvalue()))
+        raise SystemExit(error.exit_code) from None
+    raise SystemExit(result if isinstance(result, int) else 0)

@@ -269,7 +269,7 @@ def _refuse_binary(head: bytes) -> None:
 
 def _read_csv(source: Source, options: ReadOptions) -> _Table:
     raw = source.read_all()
-    if not raw.strip():
+    if not raw[:65536].strip() and not raw.strip():  # the whole file only when its start is blank
         raise _refuse(data_rules.DATA_EMPTY, "the file is empty")
     bom_encoding = next((name for bom, name in _UTF16_BOMS.items() if raw.startswith(bom)), None)
     if options.encoding is None and bom_encoding is None:

@@ -585,3 +585,19 @@ def test_option_values_echoed_by_the_parser_are_inert(scene: Scene) -> None:
     assert finished.returncode == 2
     assert b"\x1b" not in finished.stderr and b"\x07" not in finished.stderr
     assert b"--test" in finished.stderr and b"Traceback" not in finished.stderr
+
+
+def test_an_xml_entity_bomb_in_a_sheet_is_refused(scene: Scene) -> None:
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {name} "{("&" + previous + ";") * 10}">' for previous, name in zip("abcdefgh", "bcdefghi",
+                                                                                       strict=True))
+    sheet = (f'<?xml version="1.0"?><!DOCTYPE x [{entities}]><worksheet xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row>'
+             "</sheetData></worksheet>").encode()
+    source = zipfile.ZipFile(io.BytesIO(workbook(data_rows())))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            target.writestr(name, sheet if name == "xl/worksheets/sheet1.xml" else source.read(name))
+    scene.file("laughs.xlsx", buffer.getvalue())
+    scene.run(["analyze", "laughs.xlsx", "-c", "c.yaml"], 2, names=["laughs.xlsx", "damaged"])

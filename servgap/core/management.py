@@ -127,7 +127,7 @@ def read_levels(config: InstrumentConfig, path: Path, kind: str) -> tuple[dict[s
     scale = config.instrument.scale
     levels: dict[str, float] = {}
     for position, item_id in enumerate(items.tolist()):
-        row = position + 2
+        row = position + 2 if table.row_numbers is None else int(table.row_numbers[position])
         if item_id is None or item_id is np.nan or item_id not in item_ids:
             issues.append(DataIssue(data_rules.LEVEL_SHEET, row, lowered["item"] + 1, table.headers[lowered["item"]],
                                     f"'{item_id}' is not an item id of this instrument"))

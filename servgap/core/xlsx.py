@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -116,7 +117,8 @@ def read_sheet(source: Path | bytes, sheet: str | None = None) -> Sheet:
             strings = _shared_strings(archive)
             with archive.open(target) as stream:
                 result = _read_cells(stream, strings)
-        except (ParseError, KeyError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError) as error:
+        except (ParseError, KeyError, IndexError, ValueError, zipfile.BadZipFile, EOFError, RuntimeError,
+                NotImplementedError, zlib.error) as error:
             raise WorkbookRefused(f"the workbook is damaged or not a spreadsheet ({type(error).__name__}); open "
                                   "and save it in Excel, or export CSV") from None
     result.sheet_names = names

@@ -70,12 +70,14 @@ def main() -> None:
         remove_pending_temporaries()
         raise SystemExit(143 if isinstance(sys.exc_info()[1], Terminated) else 130) from None
     except Exception as error:
-        if not (hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int)):
-            raise
         # A usage error from Click (bad option value, unknown option), which echoes what was typed
-        # verbatim: shown inert like every other message.
+        # verbatim: shown inert like every other message. (Typer ships its own copy of Click, so the
+        # class is recognised by what it can do, not by its import path.)
+        show, exit_code = getattr(error, "show", None), getattr(error, "exit_code", None)
+        if not callable(show) or not isinstance(exit_code, int):
+            raise
         shown = io.StringIO()
-        error.show(file=shown)
+        show(file=shown)
         sys.stderr.write(inert(shown.getvalue()))
-        raise SystemExit(error.exit_code) from None
+        raise SystemExit(exit_code) from None
     raise SystemExit(result if isinstance(result, int) else 0)

@@ -32,9 +32,9 @@ print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 SERVGAP_RUN = """
 import resource, sys, time
 from pathlib import Path
-from servgap.core.checker import load_config
-from servgap.core.engine import analyze
-from servgap.core.responses import read_responses
+from servgap.checks.config import load_config
+from servgap.analysis.engine import analyze
+from servgap.data.responses import read_responses
 from servgap.render.json_report import render_json
 config = load_config(Path(sys.argv[2])).config
 started = time.perf_counter()
@@ -53,10 +53,10 @@ print(read_seconds, analysis_seconds, render_seconds, resource.getrusage(resourc
 BOOTSTRAP_RUN = """
 import resource, sys, time
 from pathlib import Path
-from servgap.core.bootstrap import bootstrap, default_resamples
-from servgap.core.checker import load_config
-from servgap.core.engine import analyze_with_scores
-from servgap.core.responses import read_responses
+from servgap.analysis.bootstrap import bootstrap, default_resamples
+from servgap.checks.config import load_config
+from servgap.analysis.engine import analyze_with_scores
+from servgap.data.responses import read_responses
 config = load_config(Path(sys.argv[2])).config
 responses = read_responses(config, Path(sys.argv[1])).responses
 assessment, gaps = analyze_with_scores(config, responses)

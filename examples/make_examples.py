@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servgap.core.checker import load_config
-from servgap.core.simulate import simulate_ratings, simulate_responses, simulate_staff
+from servgap.checks.config import load_config
+from servgap.data.simulate import simulate_ratings, simulate_responses, simulate_staff
 
 ROOT = Path(__file__).resolve().parent.parent
 

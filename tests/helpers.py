@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from servgap.core.checker import load_config
-from servgap.core.config import InstrumentConfig
-from servgap.core.engine import AnalysisOptions, analyze
-from servgap.core.responses import ReadOptions, read_responses
-from servgap.core.results import Assessment
+from servgap.analysis.engine import AnalysisOptions, analyze
+from servgap.checks.config import load_config
+from servgap.data.responses import ReadOptions, read_responses
+from servgap.instrument.models import InstrumentConfig
+from servgap.results import Assessment
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from servgap.core import rules
-from servgap.core.findings import CheckSummary, Finding
+from servgap.checks import catalogue as rules
+from servgap.findings import CheckSummary, Finding
 from servgap.render.findings import render_github
 from tests.conftest import CONFIGS, ROOT, run_line
 from tests.test_config_rules import BASE
@@ -83,7 +83,7 @@ def test_unknown_format_is_a_usage_error() -> None:
 
 
 def test_rules_lists_every_code() -> None:
-    from servgap.core.rules import all_rules
+    from servgap.checks.catalogue import all_rules
 
     text = run_line(["rules"]).stdout
     for rule in all_rules():
@@ -93,7 +93,7 @@ def test_rules_lists_every_code() -> None:
 
 
 def test_rules_are_documented_in_the_config_reference() -> None:
-    from servgap.core.rules import all_rules
+    from servgap.checks.catalogue import all_rules
 
     reference = (ROOT / "docs" / "config-reference.md").read_text(encoding="utf-8")
     missing = [rule.code for rule in all_rules() if rule.code not in reference]

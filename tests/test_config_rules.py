@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from servgap.core.checker import load_config
-from servgap.core.rules import CONFIG_RULES
+from servgap.checks.catalogue import CONFIG_RULES
+from servgap.checks.config import load_config
 
 BASE = """\
 format_version: 1

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from servgap.core.engine import AnalysisOptions
+from servgap.analysis.engine import AnalysisOptions
 from tests.helpers import FIXTURES, assess, config_from, mini
 
 APPROX = {"abs": 5e-5}
@@ -230,7 +230,7 @@ def test_segments_equal_the_analysis_of_each_subset() -> None:
 
 def test_block_processing_equals_whole_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     """Results must not depend on how many respondents the engine takes per block."""
-    import servgap.core.engine as engine
+    import servgap.analysis.engine as engine
     from tests.conftest import EXAMPLES
 
     config = config_from(EXAMPLES / "kiosk/kiosk.yaml")
@@ -251,7 +251,7 @@ def test_block_processing_equals_whole_sample(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_weighted_scores_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    import servgap.core.engine as engine
+    import servgap.analysis.engine as engine
 
     monkeypatch.setattr(engine, "BLOCK_ROWS", 4)  # the six fixture respondents in two blocks
     config, frame = mini()

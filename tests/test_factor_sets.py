@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from servgap.core.checker import load_config
+from servgap.checks.config import load_config
 from tests.conftest import CONFIGS
 from tests.test_config_rules import BASE
 

@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from servgap.core.checker import load_config
+from servgap.checks.config import load_config
 from tests.conftest import CONFIGS, run_line
 
 

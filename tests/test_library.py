@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from servgap.core.checker import load_config
-from servgap.core.library import templates
-from servgap.core.schema import config_schema_text
+from servgap.checks.config import load_config
+from servgap.instrument.library import templates
+from servgap.instrument.schema import config_schema_text
 from tests.conftest import CONFIGS, run_line
 
 EXPECTED_SHAPES = {

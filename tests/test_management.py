@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from servgap.analysis.management import factor_risk
 from servgap.cli.analyze import ManagementFiles, run_analysis
-from servgap.core.errors import UserError
-from servgap.core.management import factor_risk
+from servgap.errors import UserError
 from tests.conftest import CONFIGS, EXAMPLES, run_line
 from tests.helpers import FIXTURES
 

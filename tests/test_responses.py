@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from servgap.core.config import Facet, ItemColumns
-from servgap.core.responses import InvalidPolicy, ReadOptions, read_responses
+from servgap.data.responses import InvalidPolicy, ReadOptions, read_responses
+from servgap.instrument.models import Facet, ItemColumns
 from tests.helpers import FIXTURES, config_from
 
 CONFIG = config_from(FIXTURES / "mini.yaml")

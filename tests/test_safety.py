@@ -512,7 +512,7 @@ def test_a_fifo_is_read_exactly_once(scene: Scene, clean_gaps: list[float]) -> N
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_endless_inputs_hit_a_cap(scene: Scene, device: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import servgap.core.sources as sources
+    import servgap.data.sources as sources
 
     monkeypatch.setattr(sources, "MAX_STREAM_BYTES", 8 << 20)
     monkeypatch.setattr(sources.open_source, "__defaults__", (8 << 20, sources.MAX_FILE_BYTES, None))

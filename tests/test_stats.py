@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from servgap.core.stats import benjamini_hochberg, cronbach_alpha, holm, mean_test, wilcoxon_p
+from servgap.stats.moments import benjamini_hochberg, cronbach_alpha, holm, mean_test, wilcoxon_p
 
 # pingouin's reference data set for Cronbach's alpha (15 respondents × 10 items), from
 # pingouin/datasets/cronbach_alpha.csv in raphaelvallat/pingouin (GPL-3), re-keyed here as a wide

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from servgap.analysis.bootstrap import resampled_means
+from servgap.analysis.ipa import quadrant
+from servgap.analysis.tolerance import zone
 from servgap.cli.analyze import run_analysis
-from servgap.core.bootstrap import resampled_means
-from servgap.core.ipa import quadrant
-from servgap.core.tolerance import zone
 from tests.conftest import run_line
 from tests.helpers import FIXTURES
 

@@ -13,16 +13,16 @@ import typer
 from servgap.cli.common import err, handle_errors
 from servgap.cli.options import check_report_options, check_standard_input
 from servgap.cli.outputs import Output, OutputPlan
-from servgap.core.config import Correction, Test
-from servgap.core.errors import ExitCode, UserError
-from servgap.core.read_options import InvalidPolicy, Layout
+from servgap.data.options import InvalidPolicy, Layout
+from servgap.errors import ExitCode, UserError
+from servgap.instrument.models import Correction, Test
 from servgap.render.inert import inert_path
 
 if TYPE_CHECKING:
-    from servgap.core.checker import ConfigLoad
-    from servgap.core.config import InstrumentConfig
-    from servgap.core.responses import Responses
-    from servgap.core.results import Assessment
+    from servgap.checks.config import ConfigLoad
+    from servgap.data.responses import Responses
+    from servgap.instrument.models import InstrumentConfig
+    from servgap.results import Assessment
 
 MAX_LISTED = 50
 PROGRESS_BYTES = 20 * 1024 * 1024
@@ -42,8 +42,8 @@ def load_valid_config(path: Path) -> InstrumentConfig:
 
 def load_valid(path: Path) -> ConfigLoad:
     """Load a config (with its factor set) or stop with its findings (exit 1; 2 if unreadable)."""
-    from servgap.core.checker import load_config
-    from servgap.core.findings import Severity
+    from servgap.checks.config import load_config
+    from servgap.findings import Severity
 
     loaded = load_config(path, str(path))
     errors = [f for f in loaded.findings if f.level is Severity.ERROR]
@@ -90,11 +90,11 @@ def run_analysis(
     loaded: ConfigLoad | None = None,
 ) -> Assessment:
     """Load, read, validate and analyse; every refusal is a :class:`UserError` naming rows and columns."""
-    from servgap.core.checklist import build_checklist
-    from servgap.core.engine import AnalysisOptions, analyze_with_scores
-    from servgap.core.ipa import importance_performance
-    from servgap.core.read_options import ReadOptions
-    from servgap.core.responses import read_responses
+    from servgap.analysis.checklist import build_checklist
+    from servgap.analysis.engine import AnalysisOptions, analyze_with_scores
+    from servgap.analysis.ipa import importance_performance
+    from servgap.data.options import ReadOptions
+    from servgap.data.responses import read_responses
 
     if loaded is None:
         loaded = load_valid(config_path)
@@ -112,7 +112,7 @@ def run_analysis(
     _check_segments(config, outcome.responses, segment_by or [], data)
     management_data = None
     if management is not None and any(vars(management).values()):
-        from servgap.core.management import read_management
+        from servgap.analysis.management import read_management
 
         management_data, problems = read_management(
             config, loaded.factors, managers=management.managers, audits=management.audits,
@@ -138,11 +138,11 @@ def run_analysis(
     assessment = replace(assessment, ipa=importance_performance(config, assessment, outcome.responses))
     resamples = config.analysis.bootstrap if bootstrap_resamples is None else bootstrap_resamples
     if resamples < 0:
-        from servgap.core.bootstrap import default_resamples
+        from servgap.analysis.bootstrap import default_resamples
 
         resamples = default_resamples(outcome.responses.rows_read)
     if resamples > 0:
-        from servgap.core.bootstrap import bootstrap
+        from servgap.analysis.bootstrap import bootstrap
 
         if outcome.responses.rows_read > 100_000:
             err(f"bootstrapping {resamples} resamples of {outcome.responses.rows_read:,} respondents…")
@@ -151,7 +151,7 @@ def run_analysis(
             config.analysis.bootstrap_seed if seed is None else seed, top))
     management_result = None
     if management_data is not None:
-        from servgap.core.management import compute_management
+        from servgap.analysis.management import compute_management
 
         management_result = compute_management(config, assessment, outcome.responses, management_data)
     return replace(assessment, management=management_result,
@@ -319,7 +319,7 @@ def demo(
     no_excel: Annotated[bool, typer.Option("--no-excel", help="Do not write the workbook.")] = False,
 ) -> None:
     """Run the whole analysis on the bundled restaurant example (synthetic data) and write its workbook."""
-    from servgap.core.library import example_dir, library_dir
+    from servgap.instrument.library import example_dir, library_dir
 
     check_report_options(top=top)
     example = example_dir() / "restaurant"
@@ -372,7 +372,7 @@ def checklist(
     """Print only the ranked improvement checklist: what to fix first, the numbers behind it, the actions."""
     import json as json_module
 
-    from servgap.render.json_report import assessment_dict
+    from servgap.results.contract import assessment_dict
 
     check_report_options(top=top)
     management_files = ManagementFiles(managers, audits, staff, standards, promises)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from servgap.cli.common import err, handle_errors
-from servgap.core.errors import ExitCode, UserError
+from servgap.errors import ExitCode, UserError
 
 
 class CheckFormat(StrEnum):
@@ -52,8 +52,8 @@ def check(
     Exit codes: 0 no errors; 1 errors found (or warnings with --strict); 2 a file could not be read
     or the command was misused.
     """
-    from servgap.core.checker import load_config
-    from servgap.core.findings import summarise
+    from servgap.checks.config import load_config
+    from servgap.findings import summarise
     from servgap.render.findings import RENDERERS
 
     files = collect_config_files(paths)
@@ -67,7 +67,7 @@ def check(
         loads.append(loaded)
         findings.extend(loaded.findings)
     if data is not None:
-        from servgap.core.responses import check_data_file
+        from servgap.data.responses import check_data_file
 
         findings.extend(check_data_file(loads[0], data))
     summary = summarise(findings, len(files))

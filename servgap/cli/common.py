@@ -12,7 +12,7 @@ from typing import ParamSpec, TypeVar
 import typer
 
 from servgap.cli.outputs import Terminated, remove_pending_temporaries
-from servgap.core.errors import ExitCode, UserError
+from servgap.errors import ExitCode, UserError
 
 P = ParamSpec("P")
 R = TypeVar("R")

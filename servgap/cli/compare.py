@@ -12,7 +12,7 @@ from servgap.cli.analyze import OutputOption, _refuse_issues, load_valid
 from servgap.cli.common import handle_errors
 from servgap.cli.options import check_standard_input
 from servgap.cli.outputs import OutputPlan
-from servgap.core.errors import ExitCode, UserError
+from servgap.errors import ExitCode, UserError
 
 
 class CompareFormat(StrEnum):
@@ -42,8 +42,8 @@ def compare(
     significant (Welch's t, adjusted)."""
     import numpy as np
 
-    from servgap.core.compare import compare_waves
-    from servgap.core.responses import read_responses
+    from servgap.analysis.compare import compare_waves
+    from servgap.data.responses import read_responses
     from servgap.render.compare import comparison_json, comparison_markdown, comparison_report
 
     check_standard_input(before=before, after=after, config=config)
@@ -52,7 +52,7 @@ def compare(
     loaded = load_valid(config)
     instrument = loaded.config
     assert instrument is not None
-    from servgap.core.config import Facet
+    from servgap.instrument.models import Facet
 
     if Facet.EXPECTATION not in instrument.instrument.facets:
         raise UserError(f"{config}: compare needs expectation and perception ratings (the gap); this instrument "

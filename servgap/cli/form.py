@@ -10,7 +10,7 @@ import typer
 from servgap.cli.analyze import load_valid
 from servgap.cli.common import err, handle_errors
 from servgap.cli.outputs import OutputPlan
-from servgap.core.errors import ExitCode, UserError
+from servgap.errors import ExitCode, UserError
 from servgap.render.inert import inert_path
 
 

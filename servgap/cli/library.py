@@ -12,7 +12,7 @@ import typer
 
 from servgap.cli.common import err, handle_errors
 from servgap.cli.outputs import Output, OutputPlan
-from servgap.core.errors import ExitCode, UserError
+from servgap.errors import ExitCode, UserError
 from servgap.render.inert import inert_path
 
 
@@ -26,7 +26,7 @@ def rules(
     output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
 ) -> None:
     """List every rule code servgap checks, with what it finds and how to fix it."""
-    from servgap.core.rules import all_rules
+    from servgap.checks.catalogue import all_rules
 
     catalogue = all_rules()
     if output_format is ListFormat.json:
@@ -55,7 +55,7 @@ def schema(
                                              "files.")] = SchemaKind.config,
 ) -> None:
     """Print the JSON Schema of the config format (for editors and other validators)."""
-    from servgap.core.schema import config_schema_text
+    from servgap.instrument.schema import config_schema_text
 
     plan = OutputPlan([])
     target = plan.add("--output", output)
@@ -67,7 +67,7 @@ def templates(
     output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
 ) -> None:
     """List the bundled instrument configs that `servgap init --template` can start from."""
-    from servgap.core.library import templates as bundled
+    from servgap.instrument.library import templates as bundled
 
     found = bundled()
     if output_format is ListFormat.json:
@@ -93,9 +93,9 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a starter config (and the JSON Schema beside it, for editor completion)."""
-    from servgap.core.library import SCHEMA_FILENAME, schema_path
-    from servgap.core.library import template as find_template
-    from servgap.core.library import templates as bundled
+    from servgap.instrument.library import SCHEMA_FILENAME, schema_path
+    from servgap.instrument.library import template as find_template
+    from servgap.instrument.library import templates as bundled
 
     chosen = find_template(template)
     if chosen is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import math
 
-from servgap.core.errors import ExitCode, UserError
+from servgap.errors import ExitCode, UserError
 from servgap.render.inert import inert_line
 
 #: The most bootstrap resamples servgap draws (10,000 already gives stable 95% percentile intervals).

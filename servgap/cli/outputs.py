@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from servgap.core.errors import ExitCode, UserError
+from servgap.errors import ExitCode, UserError
 from servgap.render.inert import inert_path
 
 #: The name that means standard output (and, for inputs, standard input).

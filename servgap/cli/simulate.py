@@ -11,7 +11,7 @@ import typer
 from servgap.cli.analyze import load_valid_config
 from servgap.cli.common import err, handle_errors
 from servgap.cli.outputs import OutputPlan
-from servgap.core.errors import ExitCode, UserError
+from servgap.errors import ExitCode, UserError
 from servgap.render.inert import inert_path
 
 
@@ -28,7 +28,7 @@ def simulate(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write synthetic (clearly not real) survey responses for CONFIG as a CSV file."""
-    from servgap.core.simulate import simulate_responses
+    from servgap.data.simulate import simulate_responses
 
     if str(output) != "-" and output.exists() and not force:
         raise UserError(f"{inert_path(output)} already exists; choose another name or add --force", ExitCode.USAGE)

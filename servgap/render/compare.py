@@ -11,10 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from servgap.core.compare import ChangeRow, WaveComparison
 from servgap.render.inert import inert_assessment, json_text
-from servgap.render.json_report import SCHEMA_VERSION, json_safe
 from servgap.render.labels import number, p_value, pick
+from servgap.results import ChangeRow, WaveComparison
+from servgap.results.contract import SCHEMA_VERSION, json_safe
 
 TITLES = {
     "en": {"title": "Change between waves: {before} → {after}", "sign": "change = later gap − earlier gap; "
@@ -42,9 +42,8 @@ def _table(rows: list[ChangeRow], heading: str, comparison: WaveComparison, lang
         table.add_column(text[key], justify="right", no_wrap=True)
     table.add_column(text["ci"].format(level=comparison.confidence * 100), justify="center", no_wrap=True)
     table.add_column(text["p_adj"], justify="right", no_wrap=True)
-    alpha = 1 - comparison.confidence
     for row in rows:
-        star = "*" if row.p_adjusted < alpha else " "
+        star = "*" if row.significant else " "
         label = pick(row.name, language, fallbacks)
         table.add_row(escape(f"{row.id} {label}" if row.level == "item" else label),
                       f"{number(row.before, signed=True)} ({row.before_n})",
@@ -62,7 +61,7 @@ def comparison_report(comparison: WaveComparison, language: str, fallbacks: list
         Text(text["sign"], style="italic"),
         Text(text["overall"].format(before=number(comparison.overall_before, signed=True),
                                     after=number(comparison.overall_after, signed=True),
-                                    change=number(comparison.overall_after - comparison.overall_before,
+                                    change=number(comparison.overall_change,
                                                   signed=True))),
         _table(comparison.dimensions, text["dimension"], comparison, language, fallbacks),
         _table(comparison.items, text["item"], comparison, language, fallbacks),
@@ -81,7 +80,7 @@ def comparison_json(comparison: WaveComparison, language: str, fallbacks: list[s
                    "overall_gap": comparison.overall_before},
         "after": {"label": comparison.after_label, "rows": comparison.after_rows,
                   "overall_gap": comparison.overall_after},
-        "overall_change": comparison.overall_after - comparison.overall_before,
+        "overall_change": comparison.overall_change,
         "confidence": comparison.confidence, "test": "welch_t", "correction": comparison.correction,
         "dimensions": [row(entry) for entry in comparison.dimensions],
         "items": [row(entry) for entry in comparison.items],

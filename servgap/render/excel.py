@@ -25,10 +25,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from servgap import __version__
-from servgap.core.results import Assessment
 from servgap.render.excel_labels import sheet_names, words
 from servgap.render.inert import inert_assessment, inert_path
 from servgap.render.labels import labels, pick
+from servgap.results import Assessment
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 HEADER_FONT = Font(bold=True)
@@ -270,7 +270,6 @@ class WorkbookBuilder:
         print_setup(sheet, 1)
 
     def management(self) -> None:
-        from servgap.core.management import gap_name
         from servgap.render.terminal import CHAIN
 
         a, w = self.a, self.w
@@ -279,7 +278,7 @@ class WorkbookBuilder:
         sheet = self.sheet("management")
         # Short headers (gap number and chain) keep the chart's axis readable; the names follow in row 2.
         headers = [w["dimension"]] + [f"{g.gap}: {CHAIN[g.gap]}" for g in management.gaps] + [f"5: {CHAIN[5]}"]
-        rows: list[list[Any]] = [[w["what"]] + [self.pick(gap_name(g.gap)) for g in management.gaps] + [w["gap5"]]]
+        rows: list[list[Any]] = [[w["what"]] + [self.pick(g.name) for g in management.gaps] + [w["gap5"]]]
         for position, dimension in enumerate(a.dimensions):
             rows.append([self.pick(dimension.name)] + [g.dimensions[position].value for g in management.gaps]
                         + [dimension.gap])

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from servgap import __version__
-from servgap.core.findings import CheckSummary, Finding, Rule, Severity
+from servgap.findings import CheckSummary, Finding, Rule, Severity
 from servgap.render.inert import inert_line, json_text
 
 
@@ -78,7 +78,7 @@ def render_github(findings: list[Finding], summary: CheckSummary) -> str:
 
 def render_sarif(findings: list[Finding], summary: CheckSummary, rules: tuple[Rule, ...] = ()) -> str:
     """A SARIF 2.1.0 log with one run, the full rule catalogue and one result per finding."""
-    from servgap.core.rules import all_rules
+    from servgap.checks.catalogue import all_rules
 
     catalogue = rules or all_rules()
     index = {rule.code: position for position, rule in enumerate(catalogue)}

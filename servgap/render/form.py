@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from servgap.core.config import Facet, InstrumentConfig
+from servgap.instrument.models import Facet, InstrumentConfig
 from servgap.render.excel import put, safe_sheet_title
 from servgap.render.inert import inert_assessment
 from servgap.render.labels import pick

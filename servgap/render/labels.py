@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from servgap.core.config import LocalText
+from servgap.instrument.models import LocalText, pick  # noqa: F401  (pick: re-exported for the renderers)
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -203,16 +203,6 @@ LABELS: dict[str, dict[str, str]] = {
 def labels(language: str) -> dict[str, str]:
     """Labels for ``language`` (English for any language without its own labels)."""
     return LABELS.get(language, LABELS["en"])
-
-
-def pick(text: LocalText | None, language: str, fallbacks: list[str]) -> str:
-    """The text in ``language``, else in the first fallback language that has it."""
-    if not text:
-        return ""
-    for candidate in (language, *fallbacks):
-        if text.get(candidate):
-            return text[candidate]
-    return next(iter(text.values()))
 
 
 def number(value: float | None, digits: int = 2, signed: bool = False) -> str:

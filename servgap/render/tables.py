@@ -6,9 +6,9 @@ import csv
 import io
 import math
 
-from servgap.core.results import Assessment
 from servgap.render.inert import csv_cell, inert_assessment, markdown_cell
 from servgap.render.labels import labels, number, p_value, pick
+from servgap.results import Assessment
 
 CSV_COLUMNS = [
     "level", "id", "dimension", "name", "n", "expectation", "perception", "gap", "gap_sd", "gap_ci_low",
@@ -96,7 +96,6 @@ def render_markdown(assessment: Assessment, language: str) -> str:
 
 def markdown_management(assessment: Assessment, language: str) -> list[str]:
     """The management gaps as a Markdown table."""
-    from servgap.core.management import gap_name
     from servgap.render.terminal import CHAIN
 
     text = labels(language)
@@ -107,7 +106,7 @@ def markdown_management(assessment: Assessment, language: str) -> list[str]:
              "|---|:---:|---:|---:|---|"]
     for gap in management.gaps:
         status = text["measured"] if gap.measured else text["not_measured"].format(needs="; ".join(gap.needs))
-        lines.append(f"| {pick(gap_name(gap.gap), language, assessment.languages)} | {CHAIN[gap.gap]} | "
+        lines.append(f"| {pick(gap.name, language, assessment.languages)} | {CHAIN[gap.gap]} | "
                      f"{number(gap.value, signed=True)} | {number(gap.risk)} | {markdown_cell(status)} |")
     lines.append(f"| {text['customer_gap']} | {CHAIN[5]} | {number(assessment.overall.gap, signed=True)} | – | "
                  f"{text['measured']} |")

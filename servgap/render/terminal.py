@@ -11,16 +11,12 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from servgap.core.results import Assessment, DimensionResult
 from servgap.render.inert import inert_assessment
 from servgap.render.labels import labels, number, p_value, pick
+from servgap.results import Assessment, DimensionResult
 
 BAR_WIDTH = 8
 CORRECTION_NAMES = {"holm": "Holm", "fdr_bh": "Benjamini–Hochberg", "none": "none"}
-
-
-def _significant(p_adjusted: float, alpha: float) -> bool:
-    return math.isfinite(p_adjusted) and p_adjusted < alpha
 
 
 def gap_bar(gap: float, scale_span: float, width: int = BAR_WIDTH) -> Text:
@@ -74,7 +70,7 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
     table.add_column(text["alpha"], justify="center", no_wrap=True)
     table.add_column("", no_wrap=True, min_width=BAR_WIDTH + 1, max_width=BAR_WIDTH + 1)
     for dimension in assessment.dimensions:
-        star = "*" if _significant(dimension.p_adjusted, alpha_level) else " "
+        star = "*" if dimension.significant else " "
         table.add_row(
             escape(pick(dimension.name, language, fallbacks)), str(dimension.n), number(dimension.expectation),
             number(dimension.perception), number(dimension.gap, signed=True) + star, _ci(dimension.gap_ci),
@@ -112,11 +108,8 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
     if assessment.ipa is not None:
         parts.extend(ipa_section(assessment, language))
 
-    shortfalls = [] if not has_gap else sorted(
-        (item for item in assessment.items
-         if _significant(item.p_adjusted, alpha_level) and math.isfinite(item.gap) and item.gap < 0),
-        key=lambda item: item.gap,
-    )[:top]
+    by_id = {item.id: item for item in assessment.items}
+    shortfalls = [by_id[item_id] for item_id in assessment.shortfalls[:top]] if has_gap else []
     if has_gap:
         parts.append(Text(text["shortfalls"], style="bold"))
     if shortfalls:
@@ -159,7 +152,7 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
             parts.append(Text(text["small"].format(minimum=assessment.min_segment_n), style="dim"))
         names = {d.id: pick(d.name, language, fallbacks) for d in assessment.dimensions}
         for test in (t for t in assessment.segment_tests if t.column == column):
-            star = "*" if _significant(test.p_adjusted, alpha_level) else ""
+            star = "*" if test.significant else ""
             parts.append(Text(text["segment_test"].format(
                 dimension=names[test.dimension], test=text[test.test], statistic=number(test.statistic),
                 p=p_value(test.p_adjusted)) + star))
@@ -217,7 +210,6 @@ CHAIN = {1: "M − E", 2: "S − M", 3: "D − S", 4: "D − C", 5: "P − E"}
 
 def management_section(assessment: Assessment, language: str) -> list[RenderableType]:
     """The four management gaps beside the customer gap, standards coverage and gap 1's priorities."""
-    from servgap.core.management import gap_name
 
     text = labels(language)
     fallbacks = assessment.languages
@@ -232,7 +224,7 @@ def management_section(assessment: Assessment, language: str) -> list[Renderable
     table.add_column(text["status"], overflow="fold", ratio=1)
     for gap in management.gaps:
         status = text["measured"] if gap.measured else text["not_measured"].format(needs="; ".join(gap.needs))
-        table.add_row(escape(pick(gap_name(gap.gap), language, fallbacks)), CHAIN[gap.gap],
+        table.add_row(escape(pick(gap.name, language, fallbacks)), CHAIN[gap.gap],
                       number(gap.value, signed=True), number(gap.risk), escape(status))
     table.add_row(text["customer_gap"], CHAIN[5], number(assessment.overall.gap, signed=True), "–",
                   text["measured"])

@@ -22,14 +22,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servgap.core import data_rules
-from servgap.core.checker import ConfigLoad
-from servgap.core.config import Facet, InstrumentConfig
-from servgap.core.encoding import DecodeError, decode
-from servgap.core.findings import Finding, Rule, Severity
-from servgap.core.read_options import InvalidPolicy, Layout, ReadOptions
-from servgap.core.sources import Source, SourceTooLarge, SourceUnreadable, open_source
-from servgap.core.stats import FloatArray
+from servgap.checks.config import ConfigLoad
+from servgap.data import rules as data_rules
+from servgap.data.encoding import DecodeError, decode
+from servgap.data.options import InvalidPolicy, Layout, ReadOptions
+from servgap.data.sources import Source, SourceTooLarge, SourceUnreadable, open_source
+from servgap.findings import Finding, Rule, Severity
+from servgap.instrument.models import Facet, InstrumentConfig
+from servgap.stats.moments import FloatArray
 
 #: How many invalid cells a refusal lists before summarising the rest.
 MAX_LISTED_CELLS = 50
@@ -377,7 +377,7 @@ def _first_long_row(source: Source, encoding: str, delimiter: str, width: int) -
 
 
 def _read_excel(source: Source, options: ReadOptions) -> _Table:
-    from servgap.core.xlsx import WorkbookRefused, read_sheet
+    from servgap.data.xlsx import WorkbookRefused, read_sheet
 
     try:
         sheet = read_sheet(source.data if source.data is not None else source.path, options.sheet)
@@ -511,7 +511,7 @@ def _out_of_range_block(values: FloatArray, kind: str, low: int, high: int) -> n
 
 
 def _why_invalid(value: object, kind: str, low: int, high: int) -> str:
-    from servgap.core.xlsx import EXCEL_ERRORS
+    from servgap.data.xlsx import EXCEL_ERRORS
 
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if text in EXCEL_ERRORS:
@@ -719,7 +719,7 @@ def read_responses(config: InstrumentConfig, path: Path, options: ReadOptions | 
         options.layout is Layout.auto and {"item", "facet", "value"} <= long_headers
     )
     if is_long:
-        from servgap.core.long_layout import widen
+        from servgap.data.long_layout import widen
 
         table, config_for_columns = widen(table, config, issues, options.invalid is InvalidPolicy.missing)
         if any(issue.rule.severity is Severity.ERROR for issue in issues):

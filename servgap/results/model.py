@@ -6,9 +6,12 @@ Values keep full precision; NaN marks an undefined statistic (renderers show it 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from servgap.core.config import LocalText
-from servgap.core.tolerance import Tolerance
+from servgap.instrument.models import LocalText
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -22,13 +25,12 @@ class Alpha:
 
 
 @dataclass(frozen=True)
-class ItemResult:
-    """Gap statistics of one item over respondents with both E and P (pairwise complete)."""
+class GapTest:
+    """The gap statistics an item and a dimension share (gap = P − E).
 
-    id: str
-    dimension: str
-    text: LocalText
-    reverse: bool
+    ``significant`` is the one verdict every output shows: the adjusted p below 1 − confidence.
+    """
+
     n: int
     expectation: float
     perception: float
@@ -38,10 +40,21 @@ class ItemResult:
     t: float
     p_value: float
     p_adjusted: float
+    significant: bool
     effect_size: float
     wilcoxon_p: float | None
     share_negative: float
     perception_only: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemResult(GapTest):
+    """Gap statistics of one item over respondents with both E and P (pairwise complete)."""
+
+    id: str
+    dimension: str
+    text: LocalText
+    reverse: bool
     perception_n: int
     alpha_if_deleted: dict[str, float]
     item_total: dict[str, float]
@@ -58,26 +71,13 @@ class LeftOut:
     items: int
 
 
-@dataclass(frozen=True)
-class DimensionResult:
+@dataclass(frozen=True, kw_only=True)
+class DimensionResult(GapTest):
     """Gap statistics of one dimension over its respondent dimension scores."""
 
     id: str
     name: LocalText
     items: list[str]
-    n: int
-    expectation: float
-    perception: float
-    gap: float
-    gap_sd: float
-    gap_ci: tuple[float, float]
-    t: float
-    p_value: float
-    p_adjusted: float
-    effect_size: float
-    wilcoxon_p: float | None
-    share_negative: float
-    perception_only: float
     perception_only_n: int
     alpha: dict[str, Alpha]
     left_out: LeftOut
@@ -195,6 +195,8 @@ class ManagementGap:
     dimensions: list[GapDimension]
     risk: float | None
     factors: list[FactorResult]
+    #: the gap's name per language (the gap model's name and the seed's checklist step)
+    name: LocalText = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,7 @@ class SegmentTest:
     statistic: float
     p_value: float
     p_adjusted: float
+    significant: bool
     groups: list[str]
     excluded: list[str]
 
@@ -334,3 +337,99 @@ class Assessment:
     segment_measure: str = "gap"
     ipa: Ipa | None = None
     bootstrap: BootstrapResult | None = None
+    #: ids of the items with a significant shortfall (adjusted p < 1 − confidence, gap < 0),
+    #: largest shortfall first: the report's "largest significant shortfalls"
+    shortfalls: list[str] = field(default_factory=list)
+
+    def to_dict(self, language: str | None = None) -> dict[str, Any]:
+        """The JSON contract (docs/json-output.md) as a dict; texts in ``language`` (default: the
+        instrument's first language). ``json.dumps(a.to_dict())`` equals ``servgap analyze -f json``."""
+        from servgap.results.contract import assessment_dict
+
+        return assessment_dict(self, language or self.languages[0])
+
+    def frames(self, language: str | None = None) -> dict[str, pd.DataFrame]:
+        """The results as pandas DataFrames, one per table: ``items``, ``dimensions``, ``segments``,
+        ``segment_tests``, ``zone``, ``ipa``, ``management``, ``checklist`` (tables the study has
+        no data for are empty). Numbers at full precision; NaN where a statistic is undefined."""
+        from servgap.results.frames import assessment_frames
+
+        return assessment_frames(self, language or self.languages[0])
+
+    def _repr_html_(self) -> str:
+        """A readable summary for Jupyter: the overall gap, the dimension table, the first checklist
+        entries (all text escaped)."""
+        from servgap.results.notebook import summary_html
+
+        return summary_html(self)
+
+
+# --- zone of tolerance, weighted scores, wave comparison ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToleranceRow:
+    """Zone-of-tolerance statistics of one item or dimension."""
+
+    id: str
+    n: int
+    adequate: float
+    desired: float
+    perception: float
+    msa: float
+    msa_ci: tuple[float, float]
+    mss: float
+    mss_ci: tuple[float, float]
+    width: float
+    zone: str | None
+    share_below: float
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    items: list[ToleranceRow]
+    dimensions: list[ToleranceRow]
+
+
+@dataclass(frozen=True)
+class WeightedScore:
+    value: float | None
+    aggregate: float | None
+    method: str
+    n: int
+    weights: dict[str, float]
+    excluded: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """The change of one item's or dimension's gap between the two waves."""
+
+    level: str
+    id: str
+    name: LocalText
+    before_n: int
+    before: float
+    after_n: int
+    after: float
+    change: float
+    change_ci: tuple[float, float]
+    t: float
+    p_value: float
+    p_adjusted: float
+    significant: bool
+
+
+@dataclass(frozen=True)
+class WaveComparison:
+    before_label: str
+    after_label: str
+    before_rows: int
+    after_rows: int
+    confidence: float
+    correction: str
+    overall_before: float
+    overall_after: float
+    overall_change: float
+    items: list[ChangeRow]
+    dimensions: list[ChangeRow]

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from servgap.core import rules
-from servgap.core.findings import Finding
+from servgap.checks import catalogue as rules
+from servgap.findings import Finding
 
 #: Instrument configs are kilobytes; anything past this is not a config.
 MAX_CONFIG_BYTES = 2 * 1024 * 1024
@@ -171,7 +171,7 @@ def read_yaml(path: Path, display: str | None = None) -> LoadedYaml:
     def fail(rule: rules.Rule, position: Position, message: str) -> LoadedYaml:
         return LoadedYaml(name, None, source, [Finding(name, position.line, position.column, rule, message)])
 
-    from servgap.core.sources import SourceTooLarge, SourceUnreadable, open_source
+    from servgap.data.sources import SourceTooLarge, SourceUnreadable, open_source
 
     try:
         # Pipes, standard input and devices are read once, up to the cap; /dev/zero stops at once.

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from servgap.core.config import FactorSetFile, InstrumentConfig
+from servgap.instrument.models import FactorSetFile, InstrumentConfig
 
 #: schema kind → (model, committed file name in configs/)
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {

@@ -6,6 +6,7 @@ undefined; renderers turn NaN into ``null``. Definitions follow docs/METHOD.md P
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -179,6 +180,19 @@ def adjust(p_values: FloatArray, method: str) -> FloatArray:
     if method == "fdr_bh":
         return benjamini_hochberg(p_values)
     return p_values.astype(float, copy=True)
+
+
+def significant(p_adjusted: float, confidence: float) -> bool:
+    """Whether an adjusted p-value is significant at ``confidence``: ``p_adjusted < 1 − confidence``.
+
+    The one rule every output's stars and flags come from; an undefined p (NaN) is never significant.
+
+    Examples
+    --------
+    >>> significant(0.049, 0.95), significant(0.05, 0.95), significant(float("nan"), 0.95)
+    (True, False, False)
+    """
+    return bool(math.isfinite(p_adjusted) and p_adjusted < 1 - confidence)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from servgap.core.config import InstrumentConfig
-from servgap.core.management import gap_name
-from servgap.core.results import Assessment, Checklist, ChecklistEntry, ItemResult, ManagementResult
+from servgap.analysis.management import gap_name
+from servgap.instrument.models import InstrumentConfig
+from servgap.results import Assessment, Checklist, ChecklistEntry, ItemResult, ManagementResult
 
 RISK_THRESHOLD = 0.5
 CAUSES_NAMED = 2

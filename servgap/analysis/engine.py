@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from servgap.core.config import Facet, InstrumentConfig
-from servgap.core.responses import Responses
-from servgap.core.results import (
+from servgap.analysis.tolerance import ToleranceAccumulator
+from servgap.data.responses import Responses
+from servgap.instrument.models import Facet, InstrumentConfig
+from servgap.results import (
     Alpha,
     Assessment,
     CellNote,
@@ -26,9 +27,9 @@ from servgap.core.results import (
     SegmentDimension,
     SegmentResult,
     SegmentTest,
+    WeightedScore,
 )
-from servgap.core.stats import CoMoments, FloatArray, Moments, adjust, wilcoxon_p
-from servgap.core.tolerance import ToleranceAccumulator
+from servgap.stats.moments import CoMoments, FloatArray, Moments, adjust, significant, wilcoxon_p
 
 FACET_KEYS = ("expectation", "perception", "gap")
 
@@ -177,16 +178,6 @@ class _WeightedAccumulator:
         self.excluded["zero_points_total"] += int((complete & ~positive).sum())
         self.excluded["points_total_off_100"] += int((positive & ~within).sum())
         self.excluded["missing_dimension_score"] += int((within & ~scored).sum())
-
-
-@dataclass(frozen=True)
-class WeightedScore:
-    value: float | None
-    aggregate: float | None
-    method: str
-    n: int
-    weights: dict[str, float]
-    excluded: dict[str, int]
 
 
 def _weighted_result(accumulator: _WeightedAccumulator | None, fixed: dict[str, float] | None,
@@ -406,7 +397,9 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
             gap=float(item_test.mean[position]), gap_sd=float(item_test.sd[position]),
             gap_ci=(float(item_test.ci_low[position]), float(item_test.ci_high[position])),
             t=float(item_test.t[position]), p_value=float(item_p_values[position]),
-            p_adjusted=float(item_adjusted[position]), effect_size=float(item_test.d_z[position]),
+            p_adjusted=float(item_adjusted[position]),
+            significant=significant(float(item_adjusted[position]), confidence),
+            effect_size=float(item_test.d_z[position]),
             wilcoxon_p=None if item_wilcoxon is None else float(item_wilcoxon[position]),
             share_negative=float(item_share_negative[position]), perception_only=float(item_p_only[position]),
             perception_n=int(item_counts[1][position]), alpha_if_deleted=item_alpha_if_deleted[item.id],
@@ -426,7 +419,9 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
             gap_sd=float(dimension_test.sd[position]),
             gap_ci=(float(dimension_test.ci_low[position]), float(dimension_test.ci_high[position])),
             t=float(dimension_test.t[position]), p_value=float(dimension_p_values[position]),
-            p_adjusted=float(dimension_adjusted[position]), effect_size=float(dimension_test.d_z[position]),
+            p_adjusted=float(dimension_adjusted[position]),
+            significant=significant(float(dimension_adjusted[position]), confidence),
+            effect_size=float(dimension_test.d_z[position]),
             wilcoxon_p=None if dimension_wilcoxon is None else float(dimension_wilcoxon[position]),
             share_negative=float(dimension_share_negative[position]),
             perception_only=float(dimension_servperf[position]),
@@ -445,7 +440,7 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
                        for result in accumulator.results(column, dimension_ids, analysis.min_segment_n)]
     segment_tests = [test for column, accumulator in segments.items()
                      for test in segment_tests_of(column, accumulator, respondent_measure, dimension_ids,
-                                                  analysis.min_segment_n, correction)]
+                                                  analysis.min_segment_n, correction, confidence)]
     notes = []
     if not has_expectation:
         notes.append("no expectation ratings: gaps are not computed; perception-only scores are reported")
@@ -468,11 +463,14 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
         overall=overall, segments=segment_results, data_quality=quality,
         tolerance=tolerance.result(responses.item_ids, dimension_ids, confidence) if tolerance else None,
         segment_tests=segment_tests, segment_measure="gap" if has_expectation or not has_tolerance else "msa",
+        shortfalls=[item.id for item in sorted(items, key=lambda item: item.gap)
+                    if item.significant and math.isfinite(item.gap) and item.gap < 0],
     ), respondent_gaps
 
 
 def segment_tests_of(column: str, accumulator: _SegmentAccumulator, respondent_gaps: FloatArray,
-                     dimension_ids: list[str], minimum: int, correction: str) -> list[SegmentTest]:
+                     dimension_ids: list[str], minimum: int, correction: str,
+                     confidence: float = 0.95) -> list[SegmentTest]:
     """Do a dimension's gaps differ between segment values? Welch's t for two groups, else Kruskal–Wallis.
 
     Groups with fewer than ``minimum`` scored respondents (and respondents without a value) are left
@@ -509,5 +507,6 @@ def segment_tests_of(column: str, accumulator: _SegmentAccumulator, respondent_g
         rows.append((dimension_id, name, float(result.statistic), float(result.pvalue), included, excluded))
     adjusted = adjust(np.array([row[3] for row in rows]), correction) if rows else np.array([])
     return [SegmentTest(column=column, dimension=d, test=name, statistic=statistic, p_value=p,
-                        p_adjusted=float(adjusted[i]), groups=included, excluded=excluded)
+                        p_adjusted=float(adjusted[i]), significant=significant(float(adjusted[i]), confidence),
+                        groups=included, excluded=excluded)
             for i, (d, name, statistic, p, included, excluded) in enumerate(rows)]

@@ -26,8 +26,11 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from servgap.core import data_rules
-from servgap.core.config import (
+from servgap.analysis.engine import analyze
+from servgap.data import rules as data_rules
+from servgap.data.options import ReadOptions
+from servgap.data.responses import DataIssue, Responses, read_responses, read_table
+from servgap.instrument.models import (
     DataMapping,
     Dimension,
     Facet,
@@ -39,10 +42,7 @@ from servgap.core.config import (
     LocalText,
     Patterns,
 )
-from servgap.core.engine import analyze
-from servgap.core.read_options import ReadOptions
-from servgap.core.responses import DataIssue, Responses, read_responses, read_table
-from servgap.core.results import (
+from servgap.results import (
     Assessment,
     FactorResult,
     GapDimension,
@@ -52,7 +52,7 @@ from servgap.core.results import (
     PriorityComparison,
     PriorityRow,
 )
-from servgap.core.stats import holm
+from servgap.stats.moments import holm
 
 GAP_KEYS = {1: "knowledge", 2: "standards", 3: "delivery", 4: "communication"}
 MANAGERS_NEEDED = "managers' estimates of customers' expectations (--managers FILE)"
@@ -109,7 +109,7 @@ def staff_config(config: InstrumentConfig, factors: FactorSet) -> InstrumentConf
 
 def read_levels(config: InstrumentConfig, path: Path, kind: str) -> tuple[dict[str, float], list[DataIssue]]:
     """Read a standards or promises sheet: columns ``item`` and ``level`` (or ``standard``/``promise``)."""
-    from servgap.core.responses import _CellValidator, _Refusal
+    from servgap.data.responses import _CellValidator, _Refusal
 
     try:
         table = read_table(path, ReadOptions())
@@ -302,7 +302,7 @@ def compute_management(config: InstrumentConfig, assessment: Assessment, custome
         gaps.append(ManagementGap(
             gap=gap, key=GAP_KEYS[gap], measured=bool(measured_all), needs=needs if not measured_all else [],
             value=float(np.mean(measured_all)) if measured_all else None, items=items, dimensions=dimensions,
-            risk=float(np.mean(risks)) if risks else None, factors=gap_factors,
+            risk=float(np.mean(risks)) if risks else None, factors=gap_factors, name=gap_name(gap),
         ))
 
     covered = [item_id for item_id in item_ids if item_id in data.standards]

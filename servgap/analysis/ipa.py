@@ -21,9 +21,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from servgap.core.config import Facet, InstrumentConfig
-from servgap.core.responses import Responses
-from servgap.core.results import Assessment, Ipa, IpaItem
+from servgap.data.responses import Responses
+from servgap.instrument.models import Facet, InstrumentConfig
+from servgap.results import Assessment, Ipa, IpaItem
 
 QUADRANTS = ("concentrate_here", "keep_up_the_good_work", "low_priority", "possible_overkill")
 

@@ -17,11 +17,11 @@ Journal of Retailing 70(3), 201–230 (the three-column format, MSA and MSS).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from servgap.core.stats import FloatArray, Moments
+from servgap.results import Tolerance, ToleranceRow
+from servgap.stats.moments import FloatArray, Moments
 
 
 def zone(msa: float, mss: float) -> str | None:
@@ -33,30 +33,6 @@ def zone(msa: float, mss: float) -> str | None:
     if mss > 0:
         return "above"
     return "within"
-
-
-@dataclass(frozen=True)
-class ToleranceRow:
-    """Zone-of-tolerance statistics of one item or dimension."""
-
-    id: str
-    n: int
-    adequate: float
-    desired: float
-    perception: float
-    msa: float
-    msa_ci: tuple[float, float]
-    mss: float
-    mss_ci: tuple[float, float]
-    width: float
-    zone: str | None
-    share_below: float
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    items: list[ToleranceRow]
-    dimensions: list[ToleranceRow]
 
 
 class ToleranceAccumulator:

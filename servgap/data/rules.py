@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servgap.core.findings import Rule, Severity
+from servgap.findings import Rule, Severity
 
 E = Severity.ERROR
 W = Severity.WARNING

@@ -15,48 +15,16 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
-from servgap.core.config import Facet, InstrumentConfig, LocalText
-from servgap.core.engine import AnalysisOptions, analyze_with_scores
-from servgap.core.responses import Responses
-from servgap.core.stats import adjust
-
-
-@dataclass(frozen=True)
-class ChangeRow:
-    """The change of one item's or dimension's gap between the two waves."""
-
-    level: str
-    id: str
-    name: LocalText
-    before_n: int
-    before: float
-    after_n: int
-    after: float
-    change: float
-    change_ci: tuple[float, float]
-    t: float
-    p_value: float
-    p_adjusted: float
-
-
-@dataclass(frozen=True)
-class WaveComparison:
-    before_label: str
-    after_label: str
-    before_rows: int
-    after_rows: int
-    confidence: float
-    correction: str
-    overall_before: float
-    overall_after: float
-    items: list[ChangeRow]
-    dimensions: list[ChangeRow]
+from servgap.analysis.engine import AnalysisOptions, analyze_with_scores
+from servgap.data.responses import Responses
+from servgap.instrument.models import Facet, InstrumentConfig
+from servgap.results import ChangeRow, WaveComparison
+from servgap.stats.moments import adjust, significant
 
 
 def _welch(after: np.ndarray, before: np.ndarray, confidence: float) -> tuple[float, float, tuple[float, float]]:
@@ -99,11 +67,12 @@ def compare_waves(config: InstrumentConfig, before: Responses, after: Responses,
         result[level] = [
             ChangeRow(level=level, id=old.id, name=names[old.id], before_n=old.n, before=old.gap, after_n=new.n,
                       after=new.gap, change=new.gap - old.gap, change_ci=interval, t=t, p_value=p,
-                      p_adjusted=float(adjusted[index]))
+                      p_adjusted=float(adjusted[index]), significant=significant(float(adjusted[index]), confidence))
             for index, (old, new, t, p, interval) in enumerate(entries)
         ]
     return WaveComparison(
         before_label=before_label, after_label=after_label, before_rows=before.rows_read, after_rows=after.rows_read,
         confidence=confidence, correction=correction, overall_before=first.overall.gap,
-        overall_after=second.overall.gap, items=result["item"], dimensions=result["dimension"],
+        overall_after=second.overall.gap, overall_change=second.overall.gap - first.overall.gap,
+        items=result["item"], dimensions=result["dimension"],
     )

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from servgap.core.config import Facet
-from servgap.core.responses import Responses
-from servgap.core.results import Assessment, BootstrapResult
-from servgap.core.stats import FloatArray
+from servgap.data.responses import Responses
+from servgap.instrument.models import Facet
+from servgap.results import Assessment, BootstrapResult
+from servgap.stats.moments import FloatArray
 
 
 def default_resamples(respondents: int) -> int:

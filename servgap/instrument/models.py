@@ -3,7 +3,7 @@
 The models are strict (a string is not silently turned into a number) and forbid unknown keys,
 so that a typo in a config is an error, never a silently ignored setting. Semantic rules that
 span several parts of a config (unique ids, weights totalling 100, references) live in
-:mod:`servgap.core.checker`, where each has its own rule code and position.
+:mod:`servgap.checks.config`, where each has its own rule code and position.
 """
 
 from __future__ import annotations
@@ -362,3 +362,13 @@ class InstrumentConfig(_Strict):
             if candidate and localised.get(candidate):
                 return localised[candidate]
         return next(iter(localised.values()))
+
+
+def pick(text: LocalText | None, language: str, fallbacks: list[str]) -> str:
+    """The text in ``language``, else in the first fallback language that has it."""
+    if not text:
+        return ""
+    for candidate in (language, *fallbacks):
+        if text.get(candidate):
+            return text[candidate]
+    return next(iter(text.values()))

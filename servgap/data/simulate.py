@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from servgap.core.config import Facet, FactorSet, InstrumentConfig
+from servgap.instrument.models import Facet, FactorSet, InstrumentConfig
 
 SEGMENT_VALUES = ("North", "Centre", "South")
 SEGMENT_SHIFTS = (0.25, 0.0, -0.35)

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from servgap.core import data_rules
-from servgap.core.config import InstrumentConfig
+from servgap.data import rules as data_rules
+from servgap.instrument.models import InstrumentConfig
 
 if TYPE_CHECKING:
-    from servgap.core.responses import DataIssue, _Table
+    from servgap.data.responses import DataIssue, _Table
 
 RESPONDENT_HEADERS = ("respondent", "respondent_id", "id")
 
@@ -31,7 +31,7 @@ def widen(
     Returns the wide table and a copy of ``config`` whose data mapping matches it (default
     patterns, no per-item overrides, respondent id column ``respondent_id``).
     """
-    from servgap.core.responses import (
+    from servgap.data.responses import (
         FACET_CODES,
         IMPORTANCE_CODES,
         DataIssue,

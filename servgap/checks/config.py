@@ -1,7 +1,7 @@
 """Load an instrument config and check it: YAML, schema and semantic rules, with positions.
 
 The entry point is :func:`load_config`, which never raises for bad content: it returns the
-validated :class:`~servgap.core.config.InstrumentConfig` (or None) and every finding, each with a
+validated :class:`~servgap.instrument.models.InstrumentConfig` (or None) and every finding, each with a
 1-based line and column taken from the YAML source.
 """
 
@@ -18,10 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from servgap.core import rules
-from servgap.core.config import Facet, FactorSet, FactorSetFile, InstrumentConfig, LocalText
-from servgap.core.findings import Finding, Rule, Severity
-from servgap.core.yamlsource import KeyPath, SourceMap, read_yaml
+from servgap.checks import catalogue as rules
+from servgap.checks.yamlsource import KeyPath, SourceMap, read_yaml
+from servgap.findings import Finding, Rule, Severity
+from servgap.instrument.models import Facet, FactorSet, FactorSetFile, InstrumentConfig, LocalText
 
 MANAGEMENT_GAPS = (1, 2, 3, 4)
 
@@ -93,7 +93,7 @@ def _resolve_factors(config: InstrumentConfig, path: Path, result: ConfigLoad) -
     reference = config.management.factors
     if reference is None or isinstance(reference, FactorSet):
         return reference
-    from servgap.core.library import factor_sets
+    from servgap.instrument.library import factor_sets
 
     bundled = factor_sets()
     if reference.endswith((".yaml", ".yml")):

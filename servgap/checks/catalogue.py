@@ -6,7 +6,7 @@ in an instrument config, SG3xx problems in a survey data file checked against a 
 
 from __future__ import annotations
 
-from servgap.core.findings import Rule, Severity
+from servgap.findings import Rule, Severity
 
 E = Severity.ERROR
 W = Severity.WARNING
@@ -113,7 +113,7 @@ CONFIG_RULES: tuple[Rule, ...] = (
 
 def all_rules() -> tuple[Rule, ...]:
     """Every rule servgap knows, in code order."""
-    from servgap.core.data_rules import DATA_RULES
+    from servgap.data.rules import DATA_RULES
 
     return tuple(sorted(CONFIG_RULES + DATA_RULES, key=lambda rule: rule.code))
 

@@ -1,0 +1,1 @@
+"""Checking configs: reading YAML with positions, schema and semantic rules, findings."""

@@ -1,1 +1,0 @@
-"""The pure core of servgap: no terminal, CLI or spreadsheet libraries are imported here."""

@@ -1,0 +1,1 @@
+"""Reading survey exports into `Responses`: sources, encodings, tables, cells, column plans, layouts."""

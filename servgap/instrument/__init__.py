@@ -1,0 +1,1 @@
+"""The instrument: config models, the bundled library, the JSON Schema."""

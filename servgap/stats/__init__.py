@@ -1,0 +1,1 @@
+"""Domain-free statistics: moments that merge across blocks, tests, adjustments, reliability."""

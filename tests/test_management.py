@@ -14,15 +14,15 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from servgap import analyze
 from servgap.analysis.management import factor_risk
-from servgap.cli.analyze import ManagementFiles, run_analysis
 from servgap.errors import UserError
 from tests.conftest import CONFIGS, EXAMPLES, run_line
 from tests.helpers import FIXTURES
 
 CONFIG = FIXTURES / "mini-management.yaml"
 DATA = FIXTURES / "mini.csv"
-ALL = ManagementFiles(managers=FIXTURES / "managers.csv", audits=FIXTURES / "audits.csv", staff=FIXTURES / "staff.csv")
+ALL = {"managers": FIXTURES / "managers.csv", "audits": FIXTURES / "audits.csv", "staff": FIXTURES / "staff.csv"}
 APPROX = {"abs": 5e-5}
 
 
@@ -36,7 +36,7 @@ def item_values(gap) -> dict:
 
 @pytest.fixture(scope="module")
 def assessment():
-    return run_analysis(DATA, CONFIG, management=ALL)
+    return analyze(DATA, CONFIG, **ALL)
 
 
 def test_gap_values_per_item(assessment) -> None:
@@ -111,14 +111,14 @@ def test_checklist_without_management_data_and_equal_weights(tmp_path: Path) -> 
     frame = pd.read_csv(DATA).drop(columns=["W_TAN", "W_REL"])
     path = tmp_path / "data.csv"
     frame.to_csv(path, index=False)
-    result = run_analysis(path, CONFIG)
+    result = analyze(path, CONFIG)
     assert result.management is None
     assert [e.ref for e in result.checklist.entries] == ["R1", "R2", "R3", "T2", "T1"]
     assert result.checklist.entries[0].priority == pytest.approx(0.5 * 1.5)
 
 
 def test_unmeasured_gaps_name_their_data_and_risk_alone_enters(tmp_path: Path) -> None:
-    result = run_analysis(DATA, CONFIG, management=ManagementFiles(staff=FIXTURES / "staff.csv"))
+    result = analyze(DATA, CONFIG, staff=FIXTURES / "staff.csv")
     by_gap = gaps(result)
     assert not by_gap[1].measured and by_gap[1].value is None
     assert "--managers" in by_gap[1].needs[0]
@@ -133,15 +133,15 @@ def test_strengths_are_listed_apart(tmp_path: Path) -> None:
     frame["P_T1"] = 7  # T1 now exceeds expectations for everyone
     path = tmp_path / "data.csv"
     frame.to_csv(path, index=False)
-    result = run_analysis(path, CONFIG)
+    result = analyze(path, CONFIG)
     assert result.checklist.strengths == ["T1"]
     assert "T1" not in [e.ref for e in result.checklist.entries]
 
 
 def test_airline_example_reproduces_the_seed_ranking_story() -> None:
     folder = EXAMPLES / "airline"
-    result = run_analysis(folder / "passengers.csv", CONFIGS / "airline.yaml", management=ManagementFiles(
-        managers=folder / "managers.csv", audits=folder / "audits.csv", staff=folder / "staff.csv"))
+    result = analyze(folder / "passengers.csv", CONFIGS / "airline.yaml", managers=folder / "managers.csv",
+                     audits=folder / "audits.csv", staff=folder / "staff.csv")
     comparison = result.management.priority_comparison
     assert comparison.basis == "item_expectations"
     assert comparison.spearman_rho < -0.5
@@ -189,7 +189,7 @@ def test_demo_shows_management_gaps_and_checklist() -> None:
 
 def refusal(tmp_path: Path, **files) -> UserError:
     with pytest.raises(UserError) as caught:
-        run_analysis(DATA, CONFIG, management=ManagementFiles(**files))
+        analyze(DATA, CONFIG, **files)
     return caught.value
 
 
@@ -244,14 +244,14 @@ def test_promises_sheet_without_its_columns(tmp_path: Path) -> None:
 def test_promises_sheet_overrides_the_config(tmp_path: Path) -> None:
     path = tmp_path / "promises.csv"
     path.write_text("item,promise\nT1,6\nT2,5\n")
-    result = run_analysis(DATA, CONFIG, management=ManagementFiles(audits=FIXTURES / "audits.csv", promises=path))
+    result = analyze(DATA, CONFIG, audits=FIXTURES / "audits.csv", promises=path)
     assert item_values(gaps(result)[4]) == pytest.approx({"T1": -0.5, "T2": -0.5, "R1": 0.0, "R2": None,
                                                           "R3": -1.0})
 
 
 def test_staff_without_factors_in_the_config(tmp_path: Path) -> None:
     with pytest.raises(UserError) as caught:
-        run_analysis(DATA, FIXTURES / "mini.yaml", management=ManagementFiles(staff=FIXTURES / "staff.csv"))
+        analyze(DATA, FIXTURES / "mini.yaml", staff=FIXTURES / "staff.csv")
     assert "names no factors" in caught.value.details[0]
 
 

@@ -311,11 +311,11 @@ def test_hostile_texts_in_the_workbook_stay_text(scene: Scene) -> None:
 
 
 def test_the_workbook_renderer_never_crashes_on_characters_excel_forbids(scene: Scene) -> None:
-    from servgap.cli.analyze import run_analysis
+    from servgap import analyze
     from servgap.render.excel import workbook_bytes
 
     scene.file("h.yaml", hostile_config())
-    assessment = run_analysis(scene.folder / "d.csv", scene.folder / "h.yaml")
+    assessment = analyze(scene.folder / "d.csv", scene.folder / "h.yaml")
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(assessment, "en", {})))
     assert book.sheetnames
 

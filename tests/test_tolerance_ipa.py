@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from servgap import analyze
 from servgap.analysis.bootstrap import resampled_means
 from servgap.analysis.ipa import quadrant
 from servgap.analysis.tolerance import zone
-from servgap.cli.analyze import run_analysis
 from tests.conftest import run_line
 from tests.helpers import FIXTURES
 
@@ -25,7 +25,7 @@ APPROX = {"abs": 5e-5}
 
 @pytest.fixture(scope="module")
 def zot():
-    return run_analysis(ZOT_DATA, ZOT_CONFIG)
+    return analyze(ZOT_DATA, ZOT_CONFIG)
 
 
 def rows(result) -> dict:
@@ -94,7 +94,7 @@ def test_stated_importance_and_midpoint_crosshair(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     config = tmp_path / "c.yaml"
     config.write_text((FIXTURES / "mini.yaml").read_text() + "analysis:\n  ipa_crosshair: midpoint\n  priority: ipa\n")
-    result = run_analysis(path, config)
+    result = analyze(path, config)
     items = {item.id: item for item in result.ipa.items}
     assert result.ipa.importance_source == "stated"
     assert items["T1"].importance == pytest.approx(40 / 6)
@@ -111,7 +111,7 @@ def test_ipa_priority_puts_concentrate_here_first(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     config = tmp_path / "c.yaml"
     config.write_text((FIXTURES / "mini.yaml").read_text() + "analysis:\n  priority: ipa\n")
-    result = run_analysis(path, config)
+    result = analyze(path, config)
     quadrants = {item.id: item.quadrant for item in result.ipa.items}
     order = [entry.ref for entry in result.checklist.entries]
     concentrate = [i for i in order if quadrants[i] == "concentrate_here"]
@@ -130,7 +130,7 @@ def test_resampled_means_equal_an_independent_loop() -> None:
 
 
 def test_bootstrap_interval_agrees_with_scipy_percentile() -> None:
-    result = run_analysis(FIXTURES / "mini.csv", FIXTURES / "mini.yaml", bootstrap_resamples=4000, seed=3)
+    result = analyze(FIXTURES / "mini.csv", FIXTURES / "mini.yaml", bootstrap=4000, seed=3)
     respondent_rel = np.array([-4, -4, -5, -4, -6, -2]) / 3
     reference = stats.bootstrap((respondent_rel,), np.mean, n_resamples=4000, method="percentile",
                                 rng=np.random.default_rng(1)).confidence_interval
@@ -141,7 +141,7 @@ def test_bootstrap_interval_agrees_with_scipy_percentile() -> None:
     stability = result.bootstrap.rank_stability
     assert all(0 <= share <= 1 for share in stability.values())
     assert stability["R1"] > 0.9  # the largest weighted shortfall stays in the top 5 almost always
-    again = run_analysis(FIXTURES / "mini.csv", FIXTURES / "mini.yaml", bootstrap_resamples=4000, seed=3)
+    again = analyze(FIXTURES / "mini.csv", FIXTURES / "mini.yaml", bootstrap=4000, seed=3)
     assert again.bootstrap == result.bootstrap
 
 
@@ -152,7 +152,7 @@ def test_segment_tests_match_scipy(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     config = tmp_path / "c.yaml"
     config.write_text((FIXTURES / "mini.yaml").read_text() + "analysis:\n  min_segment_n: 2\n")
-    result = run_analysis(path, config, segment_by=["branch"])
+    result = analyze(path, config, by=["branch"])
     rel = np.array([-4, -4, -5, -4, -6, -2]) / 3
     reference = stats.ttest_ind(rel[[0, 2, 4]], rel[[1, 3, 5]], equal_var=False)
     test = next(t for t in result.segment_tests if t.dimension == "REL")
@@ -160,7 +160,7 @@ def test_segment_tests_match_scipy(tmp_path: Path) -> None:
     assert test.p_value == pytest.approx(reference.pvalue, rel=1e-10)
     frame["branch"] = ["A", "B", "C", "A", "B", "C"]
     frame.to_csv(path, index=False)
-    three = run_analysis(path, config, segment_by=["branch"])
+    three = analyze(path, config, by=["branch"])
     kruskal = next(t for t in three.segment_tests if t.dimension == "REL")
     assert kruskal.test == "kruskal_wallis"
     assert kruskal.p_value == pytest.approx(stats.kruskal(rel[[0, 3]], rel[[1, 4]], rel[[2, 5]]).pvalue)
@@ -171,7 +171,7 @@ def test_small_segments_are_left_out_of_tests(tmp_path: Path) -> None:
     frame["branch"] = ["A", "A", "A", "A", "B", "C"]
     path = tmp_path / "data.csv"
     frame.to_csv(path, index=False)
-    result = run_analysis(path, FIXTURES / "mini.yaml", segment_by=["branch"])  # min_segment_n 30
+    result = analyze(path, FIXTURES / "mini.yaml", by=["branch"])  # min_segment_n 30
     assert result.segment_tests == []
 
 
@@ -228,7 +228,7 @@ def test_json_sections_for_tolerance_and_ipa() -> None:
 
 
 def test_zone_data_segments_compare_msa() -> None:
-    result = run_analysis(ZOT_DATA, ZOT_CONFIG, segment_by=["wave"])
+    result = analyze(ZOT_DATA, ZOT_CONFIG, by=["wave"])
     assert result.segment_measure == "msa"
     groups = {segment.value: segment.dimensions["REL"] for segment in result.segments}
     # respondent MSA (mean P − mean adequate): wave A 2/3, 1, 2/3; wave B 5/3, 2/3, 4/3

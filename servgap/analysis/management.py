@@ -28,8 +28,10 @@ from scipy import stats
 
 from servgap.analysis.engine import analyze
 from servgap.data import rules as data_rules
+from servgap.data.issues import DataIssue
 from servgap.data.options import ReadOptions
-from servgap.data.responses import DataIssue, Responses, read_responses, read_table
+from servgap.data.responses import Responses, read_responses
+from servgap.data.tables import read_table
 from servgap.instrument.models import (
     DataMapping,
     Dimension,
@@ -109,11 +111,12 @@ def staff_config(config: InstrumentConfig, factors: FactorSet) -> InstrumentConf
 
 def read_levels(config: InstrumentConfig, path: Path, kind: str) -> tuple[dict[str, float], list[DataIssue]]:
     """Read a standards or promises sheet: columns ``item`` and ``level`` (or ``standard``/``promise``)."""
-    from servgap.data.responses import _CellValidator, _Refusal
+    from servgap.data.cells import CellValidator
+    from servgap.data.issues import Refusal
 
     try:
         table = read_table(path, ReadOptions())
-    except _Refusal as refusal:
+    except Refusal as refusal:
         return {}, [refusal.issue]
     lowered = {header.strip().lower(): index for index, header in enumerate(table.headers)}
     level_column = next((lowered[name] for name in ("level", kind, "target") if name in lowered), None)
@@ -123,7 +126,7 @@ def read_levels(config: InstrumentConfig, path: Path, kind: str) -> tuple[dict[s
     issues: list[DataIssue] = []
     item_ids = {item.id for _, item in config.items()}
     items = table.frame[lowered["item"]].astype("string").str.strip()
-    values, missing, invalid = _CellValidator(config).convert(table.frame[level_column], "points")
+    values, missing, invalid = CellValidator(config).convert(table.frame[level_column], "points")
     scale = config.instrument.scale
     levels: dict[str, float] = {}
     for position, item_id in enumerate(items.tolist()):

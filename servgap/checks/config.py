@@ -75,17 +75,31 @@ def load_config(path: Path, display: str | None = None) -> ConfigLoad:
     except ValidationError as error:
         result.findings.extend(_schema_findings(error, loaded.path, loaded.source, InstrumentConfig))
     else:
-        result.config = config
-        result.findings.extend(SemanticChecker(config, loaded.path, loaded.source).run())
-        result.factors = _resolve_factors(config, path, result)
-        if result.factors is not None:
-            base: KeyPath = ("management", "factors") if isinstance(config.management.factors, FactorSet) else ()
-            if base:
-                result.findings.extend(FactorChecker(result.factors, config.instrument.languages, loaded.path,
-                                                     loaded.source, base).run())
-            result.findings.extend(_staff_references(config, result.factors, loaded.path, loaded.source))
+        _check_instrument(config, path, result)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def check_config_object(config: InstrumentConfig, display: str = "<config object>") -> ConfigLoad:
+    """Check an :class:`InstrumentConfig` built in Python (e.g. in a notebook) with the same semantic
+    rules as a file; a factor-set file it names is looked up beside the working folder."""
+    result = ConfigLoad(display, None)
+    _check_instrument(config, Path(display), result)
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _check_instrument(config: InstrumentConfig, path: Path, result: ConfigLoad) -> None:
+    """The semantic rules, the factor set and its staff references of a validated config."""
+    result.config = config
+    result.findings.extend(SemanticChecker(config, result.path, result.source).run())
+    result.factors = _resolve_factors(config, path, result)
+    if result.factors is not None:
+        base: KeyPath = ("management", "factors") if isinstance(config.management.factors, FactorSet) else ()
+        if base:
+            result.findings.extend(FactorChecker(result.factors, config.instrument.languages, result.path,
+                                                 result.source, base).run())
+        result.findings.extend(_staff_references(config, result.factors, result.path, result.source))
 
 
 def _resolve_factors(config: InstrumentConfig, path: Path, result: ConfigLoad) -> FactorSet | None:

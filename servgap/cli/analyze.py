@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from servgap.analysis.options import check_report_options, check_standard_input
+from servgap.analysis.pipeline import ManagementFiles, load_valid, run_analysis
 from servgap.cli.common import err, handle_errors
-from servgap.cli.options import check_report_options, check_standard_input
 from servgap.cli.outputs import Output, OutputPlan
 from servgap.data.options import InvalidPolicy, Layout
 from servgap.errors import ExitCode, UserError
@@ -20,12 +20,9 @@ from servgap.render.inert import inert_path
 
 if TYPE_CHECKING:
     from servgap.checks.config import ConfigLoad
-    from servgap.data.responses import Responses
     from servgap.instrument.models import InstrumentConfig
     from servgap.results import Assessment
 
-MAX_LISTED = 50
-PROGRESS_BYTES = 20 * 1024 * 1024
 
 
 class ReportFormat(StrEnum):
@@ -38,141 +35,6 @@ class ReportFormat(StrEnum):
 def load_valid_config(path: Path) -> InstrumentConfig:
     """Load a config or stop with its findings (exit 1; 2 if unreadable)."""
     return load_valid(path).config  # type: ignore[return-value]
-
-
-def load_valid(path: Path) -> ConfigLoad:
-    """Load a config (with its factor set) or stop with its findings (exit 1; 2 if unreadable)."""
-    from servgap.checks.config import load_config
-    from servgap.findings import Severity
-
-    loaded = load_config(path, str(path))
-    errors = [f for f in loaded.findings if f.level is Severity.ERROR]
-    if errors or (loaded.config is None and loaded.factor_set is None):
-        lines = [f"{f.file}:{f.line}:{f.column}: {f.level.value} {f.code} {f.message}" for f in errors]
-        code = ExitCode.USAGE if any(f.rule.unreadable for f in errors) else ExitCode.FINDINGS
-        raise UserError(f"{path}: the config has {len(errors)} error(s); fix them (servgap check {path})",
-                        code, lines)
-    if loaded.factor_set is not None or loaded.config is None:
-        raise UserError(f"{path} is a factor-set file; give an instrument config with -c (one that names this "
-                        "set under management.factors)", ExitCode.USAGE)
-    return loaded
-
-
-@dataclass(frozen=True)
-class ManagementFiles:
-    """The management inputs given on the command line."""
-
-    managers: Path | None = None
-    audits: Path | None = None
-    staff: Path | None = None
-    standards: Path | None = None
-    promises: Path | None = None
-
-
-def _refuse_issues(path: Path | str, issues: list, config_path: Path) -> UserError:
-    errors = [issue for issue in issues if issue.rule.severity.value == "error"]
-    lines = [issue.describe() for issue in errors[:MAX_LISTED]]
-    if len(errors) > MAX_LISTED:
-        lines.append(f"… and {len(errors) - MAX_LISTED} more (servgap check {config_path} --data {path} "
-                     "--format json lists them all)")
-    unreadable = any(issue.rule.unreadable for issue in errors)
-    kinds = sorted({issue.rule.name for issue in errors})
-    return UserError(f"{path}: {len(errors)} problem(s) ({', '.join(kinds)}); nothing was written",
-                     ExitCode.USAGE if unreadable else ExitCode.FINDINGS, lines)
-
-
-def run_analysis(
-    data: Path, config_path: Path, *, delimiter: str | None = None, encoding: str | None = None,
-    sheet: str | None = None, invalid: InvalidPolicy = InvalidPolicy.refuse, layout: Layout = Layout.auto,
-    segment_by: list[str] | None = None, confidence: float | None = None, test: Test | None = None,
-    correction: Correction | None = None, management: ManagementFiles | None = None,
-    bootstrap_resamples: int | None = None, seed: int | None = None, top: int = 5,
-    loaded: ConfigLoad | None = None,
-) -> Assessment:
-    """Load, read, validate and analyse; every refusal is a :class:`UserError` naming rows and columns."""
-    from servgap.analysis.checklist import build_checklist
-    from servgap.analysis.engine import AnalysisOptions, analyze_with_scores
-    from servgap.analysis.ipa import importance_performance
-    from servgap.data.options import ReadOptions
-    from servgap.data.responses import read_responses
-
-    if loaded is None:
-        loaded = load_valid(config_path)
-    config = loaded.config
-    assert config is not None
-    delimiter = check_report_options(confidence=confidence, delimiter=delimiter, encoding=encoding,
-                                     bootstrap=bootstrap_resamples, by=segment_by)
-    with contextlib.suppress(OSError, ValueError):
-        if data.is_file() and data.stat().st_size > PROGRESS_BYTES:
-            err(f"reading {data} ({data.stat().st_size / 1_048_576:.0f} MB)…")
-    options = ReadOptions(delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid, layout=layout)
-    outcome = read_responses(config, data, options, segment_by=segment_by)
-    if outcome.responses is None:
-        raise _refuse_issues(data, outcome.issues, config_path)
-    _check_segments(config, outcome.responses, segment_by or [], data)
-    management_data = None
-    if management is not None and any(vars(management).values()):
-        from servgap.analysis.management import read_management
-
-        management_data, problems = read_management(
-            config, loaded.factors, managers=management.managers, audits=management.audits,
-            staff=management.staff, standards=management.standards, promises=management.promises,
-            options=ReadOptions(invalid=invalid),
-        )
-        for path, issues in problems.items():
-            if any(issue.rule.severity.value == "error" for issue in issues):
-                raise _refuse_issues(path, issues, config_path)
-    if outcome.responses.rows_read > 200_000:
-        err(f"analysing {outcome.responses.rows_read:,} respondents…")
-    assessment, respondent_gaps = analyze_with_scores(config, outcome.responses, AnalysisOptions(
-        confidence=confidence, test=test.value if test else None,
-        correction=correction.value if correction else None, segment_by=tuple(segment_by or ()),
-    ))
-    if assessment.data_quality.rows_used == 0:
-        invalid_cells = len(outcome.responses.invalid_as_missing)
-        why = (f" after {invalid_cells:,} invalid cell(s) were treated as missing (--invalid missing)"
-               if invalid_cells else "")
-        raise UserError(f"{inert_path(data)}: none of the {outcome.responses.rows_read:,} respondents has a usable "
-                        f"answer{why}; nothing was written. Check that the config's columns and scale match this "
-                        "file (servgap check CONFIG --data FILE)", ExitCode.FINDINGS)
-    assessment = replace(assessment, ipa=importance_performance(config, assessment, outcome.responses))
-    resamples = config.analysis.bootstrap if bootstrap_resamples is None else bootstrap_resamples
-    if resamples < 0:
-        from servgap.analysis.bootstrap import default_resamples
-
-        resamples = default_resamples(outcome.responses.rows_read)
-    if resamples > 0:
-        from servgap.analysis.bootstrap import bootstrap
-
-        if outcome.responses.rows_read > 100_000:
-            err(f"bootstrapping {resamples} resamples of {outcome.responses.rows_read:,} respondents…")
-        assessment = replace(assessment, bootstrap=bootstrap(
-            assessment, outcome.responses, respondent_gaps, resamples,
-            config.analysis.bootstrap_seed if seed is None else seed, top))
-    management_result = None
-    if management_data is not None:
-        from servgap.analysis.management import compute_management
-
-        management_result = compute_management(config, assessment, outcome.responses, management_data)
-    return replace(assessment, management=management_result,
-                   checklist=build_checklist(config, assessment, management_result))
-
-
-def _check_segments(config: InstrumentConfig, responses: Responses, segment_by: list[str], data: Path) -> None:
-    """Refuse a --by column that is the respondent id or has too many values to be a segment (exit 2)."""
-    from servgap.cli.options import MAX_SEGMENT_VALUES
-
-    id_column = config.data.respondent_id
-    for name in segment_by:
-        if not responses.ids_from_rows and isinstance(id_column, str) and name.strip() == id_column.strip():
-            raise UserError(f"--by {inert_path(name)}: that is the respondent id column; break down by a column "
-                            "that groups respondents (branch, wave, channel)", ExitCode.USAGE)
-        values = responses.segments.get(name)
-        distinct = 0 if values is None else len({value for value in values.tolist() if value is not None})
-        if distinct > MAX_SEGMENT_VALUES:
-            raise UserError(f"--by {inert_path(name)}: the column has {distinct:,} different values in "
-                            f"{inert_path(data)}; a segment column has at most {MAX_SEGMENT_VALUES} (is it an id "
-                            "or a free-text column?)", ExitCode.USAGE)
 
 
 def excel_output(plan: OutputPlan, path: Path | None) -> Output | None:
@@ -283,10 +145,10 @@ def analyze(
     report_target = plan.add("--output", output)
     loaded = load_valid(config)
     config_inputs(plan, loaded, config)
-    assessment = run_analysis(data, config, delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid,
+    assessment = run_analysis(data, loaded, delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid,
                               layout=layout, segment_by=by, confidence=confidence, test=test,
                               correction=correction, management=management_files,
-                              bootstrap_resamples=bootstrap, seed=seed, top=top, loaded=loaded)
+                              bootstrap_resamples=bootstrap, seed=seed, top=top, progress=err)
     language = _check_language(assessment, lang)
     contents: dict[Output, object] = {}
     if excel_target is not None:
@@ -332,7 +194,7 @@ def demo(
     err(f"servgap demo: the restaurant instrument on {example.name}/responses.csv "
         "(synthetic responses made by `servgap simulate`), broken down by branch")
     assessment = run_analysis(example / "responses.csv", config_path, segment_by=["branch"],
-                              management=management_files)
+                              management=management_files, progress=err)
     quality = replace(assessment.data_quality, file="examples/restaurant/responses.csv (bundled, synthetic)")
     assessment = replace(assessment, data_quality=quality)
     language = _check_language(assessment, lang)
@@ -381,7 +243,7 @@ def checklist(
     target = plan.add("--output", output)
     loaded = load_valid(config)
     config_inputs(plan, loaded, config)
-    assessment = run_analysis(data, config, invalid=invalid, management=management_files, loaded=loaded)
+    assessment = run_analysis(data, loaded, invalid=invalid, management=management_files, progress=err)
     language = _check_language(assessment, lang)
     content: object
     if output_format is ChecklistFormat.json:

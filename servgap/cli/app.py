@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from servgap import __version__
+from servgap.version import __version__
 from servgap.cli.analyze import analyze, checklist, demo
 from servgap.cli.check import check
 from servgap.cli.compare import compare

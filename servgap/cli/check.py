@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from servgap.checks.files import collect_config_files
 from servgap.cli.common import err, handle_errors
 from servgap.errors import ExitCode, UserError
 
@@ -18,24 +19,6 @@ class CheckFormat(StrEnum):
     json = "json"
     github = "github"
     sarif = "sarif"
-
-
-def collect_config_files(paths: list[Path]) -> list[Path]:
-    """Expand folders into the YAML files below them (hidden folders skipped), keeping order."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.suffix in (".yaml", ".yml") and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                raise UserError(f"{path}: no .yaml or .yml files in this folder", ExitCode.USAGE)
-            files.extend(found)
-        else:
-            files.append(path)
-    return list(dict.fromkeys(files))
 
 
 @handle_errors
@@ -67,7 +50,7 @@ def check(
         loads.append(loaded)
         findings.extend(loaded.findings)
     if data is not None:
-        from servgap.data.responses import check_data_file
+        from servgap.checks.data import check_data_file
 
         findings.extend(check_data_file(loads[0], data))
     summary = summarise(findings, len(files))

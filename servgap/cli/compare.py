@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from servgap.cli.analyze import OutputOption, _refuse_issues, load_valid
+from servgap.analysis.options import check_standard_input
+from servgap.analysis.pipeline import load_valid, refusal
+from servgap.cli.analyze import OutputOption
 from servgap.cli.common import handle_errors
-from servgap.cli.options import check_standard_input
 from servgap.cli.outputs import OutputPlan
 from servgap.errors import ExitCode, UserError
 
@@ -62,7 +63,7 @@ def compare(
     if wave is not None:
         outcome = read_responses(instrument, before, segment_by=[wave])
         if outcome.responses is None:
-            raise _refuse_issues(before, outcome.issues, config)
+            raise refusal(before, outcome.issues, config)
         labels = outcome.responses.segments[wave]
         present = sorted({value for value in labels.tolist() if value is not None})
         chosen = [value.strip() for value in waves.split(",")] if waves else present
@@ -78,7 +79,7 @@ def compare(
         for path in (before, after):
             outcome = read_responses(instrument, path)
             if outcome.responses is None:
-                raise _refuse_issues(path, outcome.issues, config)
+                raise refusal(path, outcome.issues, config)
             parts.append(outcome.responses)
         first, second = parts
         before_label, after_label = before.name, after.name

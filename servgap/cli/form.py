@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from servgap.cli.analyze import load_valid
+from servgap.analysis.pipeline import load_valid
 from servgap.cli.common import err, handle_errors
 from servgap.cli.outputs import OutputPlan
 from servgap.errors import ExitCode, UserError

@@ -18,27 +18,24 @@ from servgap.data import rules as data_rules
 from servgap.instrument.models import InstrumentConfig
 
 if TYPE_CHECKING:
-    from servgap.data.responses import DataIssue, _Table
+    from servgap.data.issues import DataIssue
+    from servgap.data.tables import Table
 
 RESPONDENT_HEADERS = ("respondent", "respondent_id", "id")
 
 
 def widen(
-    table: _Table, config: InstrumentConfig, issues: list[DataIssue], invalid_as_missing: bool = False
-) -> tuple[_Table, InstrumentConfig]:
+    table: Table, config: InstrumentConfig, issues: list[DataIssue], invalid_as_missing: bool = False
+) -> tuple[Table, InstrumentConfig]:
     """Validate a long table and pivot it into a wide one named by the default column patterns.
 
     Returns the wide table and a copy of ``config`` whose data mapping matches it (default
     patterns, no per-item overrides, respondent id column ``respondent_id``).
     """
-    from servgap.data.responses import (
-        FACET_CODES,
-        IMPORTANCE_CODES,
-        DataIssue,
-        _CellValidator,
-        _collect_invalid,
-        _Table,
-    )
+    from servgap.data.cells import CellValidator, collect_invalid
+    from servgap.data.issues import DataIssue
+    from servgap.data.plan import FACET_CODES, IMPORTANCE_CODES
+    from servgap.data.tables import Table
 
     lowered = {header.strip().lower(): index for index, header in enumerate(table.headers)}
     respondent_column = next((lowered[name] for name in RESPONDENT_HEADERS if name in lowered), None)
@@ -85,7 +82,7 @@ def widen(
     if issues:
         return table, config
 
-    validator = _CellValidator(config)
+    validator = CellValidator(config)
     value_column = frame[lowered["value"]]
     policy_rule = data_rules.INVALID_AS_MISSING if invalid_as_missing else data_rules.INVALID_CELL
     values = np.full(len(frame), np.nan)
@@ -95,7 +92,7 @@ def widen(
         numbers, absent, invalid = validator.convert(value_column[mask], kind)
         values[mask] = np.where(absent | invalid, np.nan, numbers)
         if invalid.any():
-            _collect_invalid(issues, invalid, value_column[mask], lowered["value"], "value", kind, config,
+            collect_invalid(issues, invalid, value_column[mask], lowered["value"], "value", kind, config,
                              policy_rule, row_numbers[mask])
 
     codes, order = pd.factorize(respondents)
@@ -120,7 +117,7 @@ def widen(
     wide_frame = pd.DataFrame(wide)
     headers = list(wide_frame.columns)
     wide_frame.columns = list(range(len(headers)))
-    wide_table = _Table(wide_frame, headers, f"{table.file_format} (long layout)", table.encoding, table.delimiter,
+    wide_table = Table(wide_frame, headers, f"{table.file_format} (long layout)", table.encoding, table.delimiter,
                         row_numbers=None)
     long_config = config.model_copy(update={"data": config.data.model_copy(
         update={"columns": {}, "importance_columns": {}, "respondent_id": "respondent_id"})})

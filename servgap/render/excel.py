@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from servgap import __version__
+from servgap.version import __version__
 from servgap.render.excel_labels import sheet_names, words
 from servgap.render.inert import inert_assessment, inert_path
 from servgap.render.labels import labels, pick

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from servgap import __version__
+from servgap.version import __version__
 from servgap.findings import CheckSummary, Finding, Rule, Severity
 from servgap.render.inert import inert_line, json_text
 

@@ -8,7 +8,7 @@ import math
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from servgap import __version__
+from servgap.version import __version__
 from servgap.instrument.models import pick
 
 if TYPE_CHECKING:

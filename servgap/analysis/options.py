@@ -1,4 +1,5 @@
-"""Checks of option values that Click's types cannot express; each failure says what is allowed (exit 2)."""
+"""Checks of analysis option values, the same from the command line and the Python API; each failure
+says what is allowed (a :class:`UserError` with exit code 2)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import codecs
 import math
 
 from servgap.errors import ExitCode, UserError
-from servgap.render.inert import inert_line
 
 #: The most bootstrap resamples servgap draws (10,000 already gives stable 95% percentile intervals).
 MAX_BOOTSTRAP = 100_000
@@ -44,7 +44,7 @@ def check_report_options(*, confidence: float | None = None, delimiter: str | No
         except (LookupError, ValueError):
             info = None
         if info is None or not getattr(info, "_is_text_encoding", True):
-            raise UserError(f"--encoding {inert_line(encoding)}: not a text encoding Python knows; use e.g. "
+            raise UserError(f"--encoding {encoding}: not a text encoding Python knows; use e.g. "
                             "utf-8, utf-16, gb18030, gbk, cp949 or cp1252", ExitCode.USAGE)
     for column in by or []:
         if not column.strip():
@@ -53,6 +53,6 @@ def check_report_options(*, confidence: float | None = None, delimiter: str | No
         return None
     chosen = _DELIMITER_NAMES.get(delimiter.lower(), delimiter)
     if len(chosen) != 1 or chosen in "\r\n\"'" or chosen.isalnum() or chosen in ".-+":
-        raise UserError(f"--delimiter {inert_line(repr(delimiter))}: give one separator character that cannot "
+        raise UserError(f"--delimiter {delimiter!r}: give one separator character that cannot "
                         "be part of a number or a quoted text, e.g. ',' ';' '|' or tab", ExitCode.USAGE)
     return chosen

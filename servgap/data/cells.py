@@ -1,0 +1,115 @@
+"""Validate cells: numbers on the scale (or non-negative importance points), missing codes, and the
+invalid cells listed with their rows and columns."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from servgap.data import rules as data_rules
+from servgap.data.issues import DataIssue, short_text
+from servgap.findings import Rule
+from servgap.instrument.models import InstrumentConfig
+from servgap.stats.moments import FloatArray
+
+
+class CellValidator:
+    """Turns a column into floats, marking missing codes and collecting invalid cells."""
+
+    def __init__(self, config: InstrumentConfig) -> None:
+        codes = config.data.missing_codes
+        self.text_codes = {str(code).strip() for code in codes} | {""}
+        numeric = []
+        for code in codes:
+            try:
+                numeric.append(float(code))
+            except (TypeError, ValueError):
+                continue
+        self.numeric_codes = np.array(numeric, dtype=float)
+        self.low = config.instrument.scale.min
+        self.high = config.instrument.scale.max
+
+    def _out_of_range(self, values: FloatArray, kind: str) -> np.ndarray:
+        """Cells off the scale (or negative points), checked in cache-sized pieces."""
+        result = np.empty(len(values), dtype=bool)
+        for start in range(0, len(values), CHECK_ROWS):
+            piece = slice(start, start + CHECK_ROWS)
+            result[piece] = out_of_range_block(values[piece], kind, self.low, self.high)
+        return result
+
+    def convert(self, column: pd.Series, kind: str) -> tuple[FloatArray, np.ndarray, np.ndarray]:
+        """Return the column's numbers, and the masks of missing and of invalid cells.
+
+        ``kind`` is 'scale' (a whole point on the scale) or 'points' (a non-negative number). A plain
+        float column is returned as it is (a view, no copy): large files are never duplicated.
+        """
+        if column.dtype == np.float64:
+            values = column.to_numpy()
+            missing = np.isnan(values)
+            invalid = np.zeros(len(values), dtype=bool)
+        elif pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+            values = column.to_numpy(dtype=float, na_value=np.nan)
+            missing = np.isnan(values)
+            invalid = np.zeros(len(values), dtype=bool)
+        else:
+            # NFKC: full-width digits (７, as Chinese and Japanese input methods type them) are digits.
+            text = column.astype("string").str.normalize("NFKC").str.strip()
+            missing = (text.isna() | text.isin(self.text_codes)).to_numpy(dtype=bool, copy=True)
+            numbers = pd.to_numeric(text.mask(pd.Series(missing, index=text.index)), errors="coerce")
+            values = numbers.to_numpy(dtype=float, na_value=np.nan)
+            invalid = ~missing & np.isnan(values)
+        for code in self.numeric_codes:
+            missing |= values == code
+        invalid |= self._out_of_range(values, kind) & ~missing
+        return values, missing, invalid
+
+
+CHECK_ROWS = 1 << 16
+
+
+def out_of_range_block(values: FloatArray, kind: str, low: int, high: int) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        if kind == "scale":
+            # NaN compares False, so missing cells are never out of range.
+            return (values < low) | (values > high) | (np.floor(values) != values) & ~np.isnan(values)
+        return (values < 0) | np.isinf(values)
+
+
+def why_invalid(value: object, kind: str, low: int, high: int) -> str:
+    from servgap.data.xlsx import EXCEL_ERRORS
+
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text in EXCEL_ERRORS:
+        return f"an Excel error value ({text}); correct the formula in the workbook, or clear the cell"
+    try:
+        number = float(text)
+    except ValueError:
+        return "not a number"
+    if math.isinf(number):
+        return "a number too large to be an answer (it overflows)"
+    if kind == "points":
+        return "importance points must be zero or a positive number"
+    if math.isnan(number):
+        return "not a number"
+    if number != round(number):
+        return f"not a whole scale point ({low}–{high})"
+    return f"outside the scale {low}–{high}"
+
+
+def collect_invalid(
+    issues: list[DataIssue], invalid: np.ndarray, original: pd.Series, column: int, header: str, kind: str,
+    config: InstrumentConfig, rule: Rule, row_numbers: np.ndarray,
+) -> None:
+    scale = config.instrument.scale
+    for position in np.flatnonzero(invalid):
+        value = original.iloc[position]
+        shown = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        message = f"'{short_text(shown, 30)}': {why_invalid(value, kind, scale.min, scale.max)}"
+        if rule is data_rules.INVALID_AS_MISSING:
+            message += " (treated as missing)"
+        issues.append(DataIssue(rule, int(row_numbers[position]), column + 1, header, message, shown))
+
+

@@ -1,0 +1,46 @@
+"""Problems found in a data file, each with the spreadsheet row (header = row 1) and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from servgap.data import rules as data_rules
+from servgap.findings import Finding, Rule, Severity
+
+MAX_LISTED_CELLS = 50
+@dataclass(frozen=True)
+class DataIssue:
+    """A problem in a data file: rule, spreadsheet row (1 = header), column position and header."""
+
+    rule: Rule
+    row: int
+    column: int
+    header: str
+    message: str
+    value: str | None = None
+
+    def to_finding(self, file: str) -> Finding:
+        severity = Severity.WARNING if self.rule is data_rules.INVALID_AS_MISSING else None
+        return Finding(file, self.row, self.column, self.rule, self.message, severity)
+
+    def describe(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        column = f", column {self.column} '{short_text(self.header)}'" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+def short_text(text: str, limit: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Refusal(Exception):
+    def __init__(self, issue: DataIssue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+def refuse(rule: Rule, message: str, row: int = 0, column: int = 0, header: str = "") -> Refusal:
+    return Refusal(DataIssue(rule, row, column, header, message))
+
+

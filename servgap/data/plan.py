@@ -1,0 +1,167 @@
+"""Which column of the file holds each item facet, importance, id and segment: the column plan."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+
+from servgap.data import rules as data_rules
+from servgap.data.issues import DataIssue, short_text
+from servgap.instrument.models import Facet, InstrumentConfig
+
+FACET_CODES = {
+    "e": Facet.EXPECTATION, "expectation": Facet.EXPECTATION,
+    "p": Facet.PERCEPTION, "perception": Facet.PERCEPTION,
+    "min": Facet.ADEQUATE, "adequate": Facet.ADEQUATE, "minimum": Facet.ADEQUATE,
+    "des": Facet.DESIRED, "desired": Facet.DESIRED,
+}
+IMPORTANCE_CODES = {"w", "importance", "points", "weight"}
+
+
+@dataclass
+class ColumnPlan:
+    item_columns: dict[tuple[str, Facet], int]
+    points_columns: dict[str, int] | None
+    id_column: int | None
+    segment_columns: dict[str, int]
+    importance_columns: dict[str, int] | None = None
+    overall_column: int | None = None
+
+
+# Letters of other scripts that look like Latin ones: a header typed with them never matches.
+_LOOK_ALIKES = dict(zip("АВЕКМНОРСТХаеорсухіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοι", "ABEKMHOPCTXaeopcyxijsdqwABEZHIKMNOPTYXoi",
+                        strict=True))
+
+
+def canonical_header(text: str) -> str:
+    """A header as a reader sees it: NFKC, no format or control characters, whitespace runs as one
+    space, case folded, look-alike letters as their Latin twins."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(char for char in text if unicodedata.category(char) not in ("Cf", "Cc"))
+    text = "".join(_LOOK_ALIKES.get(char, char) for char in text)
+    return " ".join(text.split()).casefold()
+
+
+def show_invisible(text: str) -> str:
+    """``text`` with every character a reader cannot tell apart made visible as ``<U+XXXX NAME>``.
+
+    Examples
+    --------
+    >>> show_invisible("E_q1\u200b")
+    'E_q1<U+200B ZERO WIDTH SPACE>'
+    >>> show_invisible("Е_q1")
+    '<U+0415 CYRILLIC CAPITAL LETTER IE>_q1'
+    """
+    shown = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char != " " and (category in ("Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn") or char in _LOOK_ALIKES
+                            or unicodedata.normalize("NFKC", char) != char):
+            shown.append(f"<U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')}>")
+        else:
+            shown.append(char)
+    return "".join(shown)
+
+
+def resolve_column(ref: int | str, headers: list[str], positions: dict[str, list[int]]) -> int | str | None:
+    """Column index for a header text or 1-based position; None if absent; 'ambiguous' if repeated."""
+    if isinstance(ref, int):
+        return ref - 1 if 1 <= ref <= len(headers) else None
+    found = positions.get(ref.strip())
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else "ambiguous"
+
+
+def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[DataIssue],
+                  facet_labels: dict[Facet, str] | None = None) -> ColumnPlan:
+    positions: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        positions.setdefault(header, []).append(index)
+    mapping = config.data
+
+    def locate(ref: int | str, what: str) -> int | None:
+        index = resolve_column(ref, headers, positions)
+        if index == "ambiguous":
+            issues.append(DataIssue(data_rules.AMBIGUOUS_HEADER, 1, positions[str(ref).strip()][1] + 1, str(ref),
+                                    f"header '{short_text(str(ref))}' ({what}) appears in columns "
+                                    f"{', '.join(str(p + 1) for p in positions[str(ref).strip()])}; map it by "
+                                    "position instead"))
+            return None
+        if index is None:
+            position = 0
+            if isinstance(ref, int):
+                message = f"{what} is mapped to column position {ref}, but the file has {len(headers)} columns"
+            else:
+                wanted = canonical_header(ref)
+                alike = [index for index, header in enumerate(headers) if canonical_header(header) == wanted]
+                if alike:
+                    position = alike[0] + 1
+                    shown = "; ".join(f"column {index + 1} is '{show_invisible(headers[index])}'" for index in alike)
+                    message = (f"no column '{show_invisible(ref)}' for {what}, but {shown}: the headers differ only "
+                               "by invisible or look-alike characters (marked <U+…>); correct the header or the "
+                               "config")
+                else:
+                    close = difflib.get_close_matches(ref, headers, n=3, cutoff=0.5)
+                    hint = ("; closest headers: " + ", ".join(f"'{show_invisible(short_text(c, 40))}'" for c in close)
+                            if close else "")
+                    message = f"no column '{show_invisible(short_text(ref))}' for {what}{hint}"
+            issues.append(DataIssue(data_rules.MISSING_COLUMN, 1, position, headers[position - 1] if position else
+                                    str(ref), message))
+            return None
+        return int(index)
+
+    item_columns: dict[tuple[str, Facet], int] = {}
+    for _, item in config.items():
+        overrides = mapping.columns.get(item.id)
+        for facet in config.instrument.facets:
+            override = overrides.for_facet(facet) if overrides else None
+            ref = override if override is not None else mapping.patterns.for_facet(facet).replace("{item}", item.id)
+            label = (facet_labels or {}).get(facet, facet.value)
+            item_index = locate(ref, f"item {item.id} ({label})")
+            if item_index is not None:
+                item_columns[(item.id, facet)] = item_index
+
+    points_columns: dict[str, int] | None = None
+    if config.importance.use_points_columns:
+        wanted = {
+            d.id: mapping.importance_columns.get(d.id, mapping.patterns.importance.replace("{dimension}", d.id))
+            for d in config.dimensions
+        }
+        found = {d: resolve_column(ref, headers, positions) for d, ref in wanted.items()}
+        explicit = bool(mapping.importance_columns)
+        if explicit or any(isinstance(index, int) for index in found.values()):
+            # Some importance columns exist (or were named): then all must, or weighting is ambiguous.
+            points_columns = {}
+            for dimension_id, ref in wanted.items():
+                points_index = locate(ref, f"importance points of {dimension_id}")
+                if points_index is not None:
+                    points_columns[dimension_id] = points_index
+
+    id_column: int | None = None
+    if mapping.respondent_id is not None:
+        explicit_id = "respondent_id" in mapping.model_fields_set
+        if explicit_id or resolve_column(mapping.respondent_id, headers, positions) is not None:
+            id_column = locate(mapping.respondent_id, "the respondent id")
+    segment_columns = {}
+    for segment in mapping.segments:
+        segment_index = locate(segment, f"segment '{segment}'")
+        if segment_index is not None:
+            segment_columns[headers[segment_index] if isinstance(segment, int) else segment] = segment_index
+    importance_columns: dict[str, int] | None = None
+    wanted_importance = {item.id: mapping.patterns.item_importance.replace("{item}", item.id)
+                         for _, item in config.items()}
+    if any(isinstance(resolve_column(ref, headers, positions), int) for ref in wanted_importance.values()):
+        # Stated item importance is all-or-none, like the importance points.
+        importance_columns = {}
+        for item_id, ref in wanted_importance.items():
+            importance_index = locate(ref, f"stated importance of {item_id}")
+            if importance_index is not None:
+                importance_columns[item_id] = importance_index
+    overall_column = None
+    if mapping.overall_quality is not None:
+        overall_column = locate(mapping.overall_quality, "the overall-quality rating")
+    return ColumnPlan(item_columns, points_columns, id_column, segment_columns, importance_columns, overall_column)
+
+

@@ -97,7 +97,7 @@ def test_no_import_cycles_between_servgap_modules() -> None:
             if reexports(target):
                 continue
             if state.get(target) == 1:
-                cycles.append(trail[trail.index(target):] + [target])
+                cycles.append([*trail[trail.index(target):], target])
             elif target not in state:
                 visit(target, [*trail, target])
         state[node] = 2

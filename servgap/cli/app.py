@@ -8,7 +8,6 @@ import sys
 
 import typer
 
-from servgap.version import __version__
 from servgap.cli.analyze import analyze, checklist, demo
 from servgap.cli.check import check
 from servgap.cli.compare import compare
@@ -17,6 +16,7 @@ from servgap.cli.library import init, rules, schema, templates
 from servgap.cli.outputs import Terminated, install_signal_handlers, remove_pending_temporaries
 from servgap.cli.simulate import simulate
 from servgap.render.inert import inert
+from servgap.version import __version__
 
 app = typer.Typer(
     name="servgap",

@@ -24,11 +24,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from servgap.version import __version__
 from servgap.render.excel_labels import sheet_names, words
 from servgap.render.inert import inert_assessment, inert_path
 from servgap.render.labels import labels, pick
 from servgap.results import Assessment
+from servgap.version import __version__
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 HEADER_FONT = Font(bold=True)

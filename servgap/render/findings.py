@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from servgap.version import __version__
 from servgap.findings import CheckSummary, Finding, Rule, Severity
 from servgap.render.inert import inert_line, json_text
+from servgap.version import __version__
 
 
 def _summary_dict(summary: CheckSummary) -> dict[str, int]:

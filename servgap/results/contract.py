@@ -8,8 +8,8 @@ import math
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from servgap.version import __version__
 from servgap.instrument.models import pick
+from servgap.version import __version__
 
 if TYPE_CHECKING:
     from servgap.results.model import Assessment

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from servgap.checks import catalogue as rules
 from servgap.checks.yamlsource import KeyPath, SourceMap, read_yaml
 from servgap.findings import Finding, Rule, Severity
+from servgap.instrument.columns import item_column, points_column
 from servgap.instrument.models import Facet, FactorSet, FactorSetFile, InstrumentConfig, LocalText
 
 MANAGEMENT_GAPS = (1, 2, 3, 4)
@@ -455,7 +456,7 @@ class SemanticChecker:
                     column: int | str = override
                     origin: KeyPath = ("data", "columns", item.id, facet.value)
                 else:
-                    column = mapping.patterns.for_facet(facet).replace("{item}", item.id)
+                    column = item_column(config, item.id, facet)
                     origin = ("data", "patterns", facet.value)
                 yield from claim(column, f"{item.id} {facet.value}", origin)
         if config.importance.use_points_columns and Facet.PERCEPTION in config.instrument.facets:
@@ -464,7 +465,7 @@ class SemanticChecker:
                     column = mapping.importance_columns[dimension_id]
                     origin = ("data", "importance_columns", dimension_id)
                 else:
-                    column = mapping.patterns.importance.replace("{dimension}", dimension_id)
+                    column = points_column(config, dimension_id)
                     origin = ("data", "patterns", "importance")
                 yield from claim(column, f"importance of {dimension_id}", origin)
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from servgap.data import rules as data_rules
+from servgap.instrument.columns import fill
 from servgap.instrument.models import InstrumentConfig
 
 if TYPE_CHECKING:
@@ -100,9 +101,9 @@ def widen(
     patterns = config.data.patterns
     names = np.where(
         is_points,
-        [patterns.importance.replace("{dimension}", str(i)) for i in items],
-        [patterns.for_facet(f).replace("{item}", str(i)) if f in allowed else "" for f, i in zip(facet_of, items,
-                                                                                                strict=True)],
+        [fill(patterns.importance, dimension=str(i)) for i in items],
+        [fill(patterns.for_facet(f), item=str(i)) if f in allowed else "" for f, i in zip(facet_of, items,
+                                                                                         strict=True)],
     )
     for name in dict.fromkeys(names.tolist()):
         column = np.full(len(order), np.nan)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from servgap.data import rules as data_rules
 from servgap.data.issues import DataIssue, short_text
+from servgap.instrument.columns import item_column, points_column, stated_importance_column
 from servgap.instrument.models import Facet, InstrumentConfig
 
 FACET_CODES = {
@@ -114,10 +115,8 @@ def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Data
 
     item_columns: dict[tuple[str, Facet], int] = {}
     for _, item in config.items():
-        overrides = mapping.columns.get(item.id)
         for facet in config.instrument.facets:
-            override = overrides.for_facet(facet) if overrides else None
-            ref = override if override is not None else mapping.patterns.for_facet(facet).replace("{item}", item.id)
+            ref = item_column(config, item.id, facet)
             label = (facet_labels or {}).get(facet, facet.value)
             item_index = locate(ref, f"item {item.id} ({label})")
             if item_index is not None:
@@ -126,8 +125,7 @@ def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Data
     points_columns: dict[str, int] | None = None
     if config.importance.use_points_columns:
         wanted = {
-            d.id: mapping.importance_columns.get(d.id, mapping.patterns.importance.replace("{dimension}", d.id))
-            for d in config.dimensions
+            d.id: points_column(config, d.id) for d in config.dimensions
         }
         found = {d: resolve_column(ref, headers, positions) for d, ref in wanted.items()}
         explicit = bool(mapping.importance_columns)
@@ -150,7 +148,7 @@ def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Data
         if segment_index is not None:
             segment_columns[headers[segment_index] if isinstance(segment, int) else segment] = segment_index
     importance_columns: dict[str, int] | None = None
-    wanted_importance = {item.id: mapping.patterns.item_importance.replace("{item}", item.id)
+    wanted_importance = {item.id: stated_importance_column(config, item.id)
                          for _, item in config.items()}
     if any(isinstance(resolve_column(ref, headers, positions), int) for ref in wanted_importance.values()):
         # Stated item importance is all-or-none, like the importance points.

@@ -12,6 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from servgap.instrument.columns import (
+    ColumnRef,
+    arrange,
+    fill,
+    item_column,
+    item_header,
+    points_column,
+    points_header,
+)
 from servgap.instrument.models import Facet, FactorSet, InstrumentConfig
 
 SEGMENT_VALUES = ("North", "Centre", "South")
@@ -76,11 +85,13 @@ def simulate_responses(config: InstrumentConfig, respondents: int, seed: int, mi
         values[Facet.ADEQUATE] = desired - np.abs(width)
 
     reverse = np.array([item.reverse for _, item in items])
-    columns: dict[str, object] = {
-        "respondent_id": [f"R{number:06d}" for number in range(1, respondents + 1)],
-        segment_name: np.array(SEGMENT_VALUES, dtype=object)[segment_codes],
-    }
-    patterns = config.data.patterns
+    id_ref = config.data.respondent_id
+    id_header = id_ref if isinstance(id_ref, str) else "respondent_id"
+    columns: dict[str, object] = {segment_name: np.array(SEGMENT_VALUES, dtype=object)[segment_codes]}
+    refs: list[tuple[ColumnRef, str]] = [(segment_name, segment_name)]
+    if id_ref is not None:
+        columns[id_header] = [f"R{number:06d}" for number in range(1, respondents + 1)]
+        refs.insert(0, (id_ref, id_header))
     for facet in config.instrument.facets:
         answers = np.clip(np.rint(values[facet]), low, high)
         # Negatively worded items are answered on the reversed scale; the engine recodes them back.
@@ -89,7 +100,10 @@ def simulate_responses(config: InstrumentConfig, respondents: int, seed: int, mi
         for position, (_, item) in enumerate(items):
             column = pd.array(answers[:, position].astype(np.int64), dtype="Int64")
             column[blank[:, position]] = pd.NA
-            columns[patterns.for_facet(facet).replace("{item}", item.id)] = column
+            ref = item_column(config, item.id, facet)
+            header = ref if isinstance(ref, str) else item_header(config, item.id, facet)
+            columns[header] = column
+            refs.append((ref, header))
     if config.importance.use_points_columns:
         base = np.array([
             (config.importance.weights or {}).get(d.id, 100 / dimensions) for d in config.dimensions
@@ -97,8 +111,14 @@ def simulate_responses(config: InstrumentConfig, respondents: int, seed: int, mi
         shares = rng.dirichlet(np.maximum(base, 1) / 4, size=respondents)
         points = _round_to_hundred(shares)
         for position, dimension in enumerate(config.dimensions):
-            columns[patterns.importance.replace("{dimension}", dimension.id)] = points[:, position]
-    return pd.DataFrame(columns)
+            ref = points_column(config, dimension.id)
+            header = ref if isinstance(ref, str) else points_header(config, dimension.id)
+            columns[header] = points[:, position]
+            refs.append((ref, header))
+    # Columns the config maps by position stand at their positions, as `servgap analyze` reads them.
+    order = arrange(refs)
+    return pd.DataFrame({header: columns.get(header, pd.array([pd.NA] * respondents, dtype="Int64"))
+                         for header in order})
 
 
 def simulate_ratings(config: InstrumentConfig, respondents: int, seed: int, levels: np.ndarray, pattern: str,
@@ -119,12 +139,12 @@ def simulate_ratings(config: InstrumentConfig, respondents: int, seed: int, leve
     for position, (_, item) in enumerate(items):
         column = pd.array(answers[:, position].astype(np.int64), dtype="Int64")
         column[blank[:, position]] = pd.NA
-        columns[pattern.replace("{item}", item.id)] = column
+        columns[fill(pattern, item=item.id)] = column
     if points is not None:
         shares = rng.dirichlet(np.maximum(points, 0.01) * 40, size=respondents)
         allocated = _round_to_hundred(shares)
         for position, dimension in enumerate(config.dimensions):
-            columns[config.management.managers.importance_pattern.replace("{dimension}", dimension.id)] = \
+            columns[fill(config.management.managers.importance_pattern, dimension=dimension.id)] = \
                 allocated[:, position]
     return pd.DataFrame(columns)
 

@@ -15,6 +15,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from servgap.instrument.columns import (
+    ColumnRef,
+    arrange,
+    item_column,
+    item_header,
+    points_column,
+    points_header,
+)
 from servgap.instrument.models import Facet, InstrumentConfig
 from servgap.render.excel import put, safe_sheet_title
 from servgap.render.inert import inert_assessment
@@ -40,7 +48,8 @@ FORM_WORDS: dict[str, dict[str, str]] = {
            "adequate": "Adequate: the minimum service you would accept",
            "desired": "Desired: the service you would like to receive",
            "importance": "Importance points for this dimension (out of 100)",
-           "respondent": "Respondent id (unique)", "segment": "Segment"},
+           "respondent": "Respondent id (unique)", "segment": "Segment",
+           "unused": "Not used by the analysis (keeps the mapped columns at their positions)"},
     "zh": {"instructions": "填写说明", "responses": "答卷", "questions": "题目",
            "column": "列名", "question": "题目", "facet": "评价类型", "dimension": "维度",
            "scale": "请填写 {low} 到 {high} 之间的整数：{labels}。",
@@ -49,7 +58,8 @@ FORM_WORDS: dict[str, dict[str, str]] = {
            "adequate": "可接受：您能接受的最低服务水平",
            "desired": "期望：您希望得到的服务水平",
            "importance": "该维度的重要性分值（满分 100）",
-           "respondent": "受访者编号（唯一）", "segment": "分组"},
+           "respondent": "受访者编号（唯一）", "segment": "分组",
+           "unused": "分析不使用此列（使按位置映射的列保持在其位置）"},
 }
 
 
@@ -59,30 +69,34 @@ MAX_LIST_FORMULA = 255
 
 
 def form_columns(config: InstrumentConfig, language: str) -> list[tuple[str, str, str]]:
-    """(header, description, kind) of every column, in questionnaire order."""
+    """(header, description, kind) of every column, in the order ``servgap analyze`` reads them: a
+    column the config maps by position stands at that position (servgap.instrument.columns)."""
     words = FORM_WORDS.get(language, FORM_WORDS["en"])
     fallbacks = list(config.instrument.languages)
-    columns: list[tuple[str, str, str]] = []
+    described: list[tuple[ColumnRef, str, str, str]] = []
     data = config.data
-    if isinstance(data.respondent_id, str):
-        columns.append((data.respondent_id, words["respondent"], "id"))
+    if data.respondent_id is not None:
+        described.append((data.respondent_id, str(data.respondent_id) if isinstance(data.respondent_id, str)
+                          else "respondent_id", words["respondent"], "id"))
     for segment in data.segments:
-        if isinstance(segment, str):
-            columns.append((segment, words["segment"], "segment"))
+        described.append((segment, str(segment) if isinstance(segment, str) else f"segment {segment}",
+                          words["segment"], "segment"))
     for facet in config.instrument.facets:
         for _, item in config.items():
-            override = data.columns.get(item.id)
-            ref = override.for_facet(facet) if override else None
-            header = ref if isinstance(ref, str) else data.patterns.for_facet(facet).replace("{item}", item.id)
+            ref = item_column(config, item.id, facet)
+            header = ref if isinstance(ref, str) else item_header(config, item.id, facet)
             text = pick(item.text, language, fallbacks)
-            columns.append((header, f"{words[facet.value]} — {text}", facet.value))
+            described.append((ref, header, f"{words[facet.value]} — {text}", facet.value))
     if config.importance.use_points_columns and Facet.PERCEPTION in config.instrument.facets:
         for dimension in config.dimensions:
-            ref = data.importance_columns.get(dimension.id)
-            header = ref if isinstance(ref, str) else data.patterns.importance.replace("{dimension}", dimension.id)
-            columns.append((header, f"{words['importance']} — {pick(dimension.name, language, fallbacks)}",
-                            "importance"))
-    return columns
+            ref = points_column(config, dimension.id)
+            header = ref if isinstance(ref, str) else points_header(config, dimension.id)
+            described.append((ref, header, f"{words['importance']} — {pick(dimension.name, language, fallbacks)}",
+                              "importance"))
+    by_header = {header: (header, description, kind) for _, header, description, kind in described}
+    filler = (words["unused"], "")
+    return [by_header.get(header, (header, *filler)) for header in arrange([(ref, header) for ref, header, *_ in
+                                                                             described])]
 
 
 def form_bytes(config: InstrumentConfig, language: str) -> bytes:

@@ -33,5 +33,5 @@ def assess(config: InstrumentConfig, frame: pd.DataFrame, options: AnalysisOptio
 
 
 def mini() -> tuple[InstrumentConfig, pd.DataFrame]:
-    """The docs/METHOD.md §7.3 fixture."""
+    """The docs/method.md §7 fixture."""
     return config_from(FIXTURES / "mini.yaml"), pd.read_csv(FIXTURES / "mini.csv")

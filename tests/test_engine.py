@@ -1,4 +1,4 @@
-"""The gap engine against docs/METHOD.md's hand-worked fixture, published arithmetic, an independent
+"""The gap engine against docs/method.md's worked fixture (§7), published arithmetic, an independent
 per-respondent reference implementation, and properties that must hold for any data."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def by_id(results):
 def test_item_statistics_match_the_fixture() -> None:
     config, frame = mini()
     items = by_id(assess(config, frame).items)
-    expected = {  # gap, t, p, Holm-adjusted p, d_z (METHOD.md §7.3)
+    expected = {  # gap, t, p, Holm-adjusted p, d_z (docs/method.md §7)
         "T1": (-0.6667, -2.0000, 0.1019, 0.1019, -0.8165),
         "T2": (-0.6667, -3.1623, 0.0250, 0.0501, -1.2910),
         "R1": (-1.5000, -6.7082, 0.0011, 0.0056, -2.7386),

@@ -1,6 +1,6 @@
 """Management gaps, factor risks, the priority comparison and the checklist, against hand-worked values.
 
-The fixture is docs/METHOD.md §7.3's six customers (tests/fixtures/mini.csv) with three managers,
+The fixture is docs/method.md §7's six customers (tests/fixtures/mini.csv) with three managers,
 two audits, three staff answers, standards and promises (tests/fixtures/mini-management.yaml).
 The expected values below were worked out by hand from those files.
 """

@@ -30,7 +30,7 @@ PINGOUIN_ALPHA = np.array([
     [4, 3, 5, 5, 3, 1, 3, 2, 3, 4],
 ], dtype=float)
 
-# docs/METHOD.md §7.3: perceptions of the REL items R1–R3 for respondents r1–r6.
+# docs/method.md §7: perceptions of the REL items R1–R3 for respondents r1–r6.
 P_REL = np.array([[5, 6, 5], [6, 4, 6], [4, 5, 5], [6, 6, 5], [5, 5, 4], [5, 6, 6]], dtype=float)
 G_REL = P_REL - np.array([[7, 7, 6], [7, 6, 7], [6, 6, 7], [7, 7, 7], [7, 7, 6], [6, 7, 6]], dtype=float)
 

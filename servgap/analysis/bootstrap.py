@@ -11,7 +11,7 @@ matrix–vector products over the data, not a copy of it.
 References
 ----------
 Efron, B. and Tibshirani, R. J. (1993), *An Introduction to the Bootstrap*, ch. 13 (percentile
-intervals); docs/METHOD.md Part B §5.3.
+intervals); docs/method.md §6.
 """
 
 from __future__ import annotations

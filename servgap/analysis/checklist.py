@@ -1,4 +1,4 @@
-"""The ranked improvement checklist (docs/METHOD.md A4): what to fix first, and why."""
+"""The ranked improvement checklist (docs/method.md §4): what to fix first, and why."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def item_priority(method: str, importance: float, gap: float) -> float:
 
     References
     ----------
-    docs/METHOD.md A4; Parasuraman, Zeithaml and Berry (1988) for importance weighting.
+    docs/method.md §4; Parasuraman, Zeithaml and Berry (1988) for importance weighting.
     """
     shortfall = max(0.0, -gap)
     return shortfall if method == "gap" else importance * shortfall

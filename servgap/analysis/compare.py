@@ -8,7 +8,7 @@ dimensions.
 
 References
 ----------
-Welch, B. L. (1947), Biometrika 34(1/2), 28–35; docs/METHOD.md Part B §5.4 (waves).
+Welch, B. L. (1947), Biometrika 34(1/2), 28–35; docs/method.md §6.
 """
 
 from __future__ import annotations

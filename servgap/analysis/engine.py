@@ -1,7 +1,7 @@
 """The customer-gap engine (gap 5): item, dimension and overall gaps with their statistics.
 
 Everything is computed at the respondent level first and then aggregated, over whole numpy
-arrays (respondents × items); no Python loop runs over respondents. Definitions: docs/METHOD.md
+arrays (respondents × items); no Python loop runs over respondents. Definitions: docs/method.md
 Part A, sections A1 and A5.
 """
 
@@ -96,7 +96,7 @@ class PreparedBlock:
 
 
 def dimension_scores_of(block: PreparedBlock, groups: list[slice], ratio: float) -> DimensionScores:
-    r"""Respondent dimension scores (docs/METHOD.md A1).
+    r"""Respondent dimension scores (docs/method.md §1).
 
     For respondent r and dimension d, over the items of d with both E and P present:
 
@@ -139,7 +139,7 @@ BLOCK_ROWS = 16_384
 
 
 class _WeightedAccumulator:
-    r"""Weighted SERVQUAL score (docs/METHOD.md A1), accumulated block by block.
+    r"""Weighted SERVQUAL score (docs/method.md §1), accumulated block by block.
 
     Per-respondent points (used whenever the data has them): :math:`w_{rd} = pts_{rd}/\sum_d pts_{rd}`,
     :math:`WSQ_r = \sum_d w_{rd} G_{rd}` over respondents with every dimension score and a positive

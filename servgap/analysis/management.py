@@ -1,6 +1,6 @@
 """The four management gaps of the gap model, and the organisational factors behind them.
 
-The chain runs E → M → S → D → P, with the promise C (docs/METHOD.md A3):
+The chain runs E → M → S → D → P, with the promise C (docs/method.md §3):
 
 ====  ==============================  ========  =========================================
 gap   name (seed checklist step)      value     data
@@ -196,7 +196,7 @@ def _column_means(responses: Responses) -> tuple[np.ndarray, np.ndarray]:
 
 
 def factor_risk(score: float, direction: str, low: float, high: float) -> float:
-    r"""Risk on [0, 1] that a factor's score points to its gap (docs/METHOD.md A3).
+    r"""Risk on [0, 1] that a factor's score points to its gap (docs/method.md §3).
 
     .. math:: r = \frac{U - s}{U - L} \text{ (protective)}, \qquad r = \frac{s - L}{U - L} \text{ (risk)}
 
@@ -330,7 +330,7 @@ def _mean_proportions(points: np.ndarray) -> np.ndarray:
 
 def priority_comparison(config: InstrumentConfig, assessment: Assessment, data: ManagementData,
                         manager_m: np.ndarray) -> PriorityComparison | None:
-    """Managers' versus customers' importance, ranked, with Spearman's rho (docs/METHOD.md A3).
+    """Managers' versus customers' importance, ranked, with Spearman's rho (docs/method.md §3).
 
     Dimension weights are compared when both sides allocated points; otherwise the item expectation
     means (customers' E against managers' estimates). Rank 1 is the most important; a positive

@@ -1,4 +1,4 @@
-"""Zone of tolerance (docs/METHOD.md A2): where perceptions fall between adequate and desired service.
+"""Zone of tolerance (docs/method.md §2): where perceptions fall between adequate and desired service.
 
 For three-column data (adequate A, desired D, perceived P), per respondent:
 

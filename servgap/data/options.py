@@ -7,7 +7,7 @@ from enum import StrEnum
 
 
 class InvalidPolicy(StrEnum):
-    """What to do with invalid cells (docs/METHOD.md A5)."""
+    """What to do with invalid cells (docs/method.md §5)."""
 
     refuse = "refuse"
     missing = "missing"

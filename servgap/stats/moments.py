@@ -1,7 +1,7 @@
 """Statistics of the gap engine, vectorised over respondents with numpy and scipy.stats.
 
 Every function works on whole arrays (respondents in rows) and returns NaN where a statistic is
-undefined; renderers turn NaN into ``null``. Definitions follow docs/METHOD.md Part A.
+undefined; renderers turn NaN into ``null``. Definitions follow docs/method.md.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class Moments:
         References
         ----------
         Student (1908); Cohen, J. (1988), *Statistical Power Analysis for the Behavioral Sciences*,
-        for d_z; docs/METHOD.md A1.
+        for d_z; docs/method.md §1.
         """
         n = self.n
         with np.errstate(invalid="ignore", divide="ignore"):

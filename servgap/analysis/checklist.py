@@ -22,6 +22,16 @@ def item_priority(method: str, importance: float, gap: float) -> float:
     References
     ----------
     docs/method.md §4; Parasuraman, Zeithaml and Berry (1988) for importance weighting.
+
+    Examples
+    --------
+    Item R1 of the worked fixture (gap −1.5) in REL, weighted 0.7167 by the mean points: 1.075; a
+    surplus is no action:
+
+    >>> round(item_priority("importance_gap", 0.7167, -1.5), 4), item_priority("gap", 0.7167, -1.5)
+    (1.0751, 1.5)
+    >>> item_priority("importance_gap", 0.5, 0.25)
+    0.0
     """
     shortfall = max(0.0, -gap)
     return shortfall if method == "gap" else importance * shortfall

@@ -64,7 +64,14 @@ def _tested(t_p: FloatArray, wilcoxon: FloatArray | None, test: str,
 
 
 def required_items(item_count: int, ratio: float) -> int:
-    """Items a respondent must answer on both facets for a dimension score: ⌈ratio · k⌉, at least 1."""
+    """Items a respondent must answer on both facets for a dimension score: ⌈ratio · k⌉, at least 1
+    (docs/method.md §1: at least half the items, rounded up).
+
+    Examples
+    --------
+    >>> required_items(2, 0.5), required_items(3, 0.5), required_items(5, 0.5), required_items(1, 0.5)
+    (1, 2, 3, 1)
+    """
     return max(1, math.ceil(ratio * item_count - 1e-12))
 
 

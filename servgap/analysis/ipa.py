@@ -29,7 +29,15 @@ QUADRANTS = ("concentrate_here", "keep_up_the_good_work", "low_priority", "possi
 
 
 def quadrant(importance: float, performance: float, importance_cross: float, performance_cross: float) -> str | None:
-    """The quadrant of a point; a value on the crosshair counts as high."""
+    """The importance–performance quadrant of a point (Martilla and James 1977, Journal of Marketing
+    41(1), 77–79): high importance and low performance is "concentrate here". A value on the
+    crosshair counts as high.
+
+    Examples
+    --------
+    >>> quadrant(6.5, 4.0, 6.0, 5.0), quadrant(6.0, 5.0, 6.0, 5.0), quadrant(5.0, 4.0, 6.0, 5.0)
+    ('concentrate_here', 'keep_up_the_good_work', 'low_priority')
+    """
     if not (np.isfinite(importance) and np.isfinite(performance)):
         return None
     high_importance = importance >= importance_cross

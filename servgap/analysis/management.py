@@ -203,6 +203,14 @@ def factor_risk(score: float, direction: str, low: float, high: float) -> float:
     References
     ----------
     Zeithaml, Berry and Parasuraman (1988), Journal of Marketing 52(2), 35–48 (the factors).
+
+    Examples
+    --------
+    On a 1–5 scale a protective factor scoring 11/6 (teamwork agreed with weakly) carries a risk of
+    (5 − 11/6)/4 = 0.7917; a risk factor (role conflict) scoring 2 carries (2 − 1)/4 = 0.25:
+
+    >>> round(factor_risk(11 / 6, "protective", 1, 5), 4), factor_risk(2.0, "risk", 1, 5)
+    (0.7917, 0.25)
     """
     if direction == "protective":
         return (high - score) / (high - low)

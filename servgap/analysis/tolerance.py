@@ -25,7 +25,16 @@ from servgap.stats.moments import FloatArray, Moments
 
 
 def zone(msa: float, mss: float) -> str | None:
-    """``below`` if MSA < 0, ``above`` if MSS > 0, else ``within`` (None when undefined)."""
+    """``below`` if MSA < 0, ``above`` if MSS > 0, else ``within`` (None when undefined); docs/method.md
+    §2, after Zeithaml, Berry and Parasuraman (1993).
+
+    Examples
+    --------
+    Item R1 of the worked fixture: MSA +0.6667 and MSS −2.0 lie within the zone.
+
+    >>> zone(2 / 3, -2.0), zone(-0.1, -2.0), zone(1.0, 0.2), zone(float("nan"), 0.0)
+    ('within', 'below', 'above', None)
+    """
     if not (math.isfinite(msa) and math.isfinite(mss)):
         return None
     if msa < 0:

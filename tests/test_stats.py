@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from servgap.stats.moments import benjamini_hochberg, cronbach_alpha, holm, mean_test, wilcoxon_p
+from servgap.stats.adjust import benjamini_hochberg, holm
+from servgap.stats.moments import mean_test
+from servgap.stats.ranks import wilcoxon_p
+from servgap.stats.reliability import cronbach_alpha
 
 # pingouin's reference data set for Cronbach's alpha (15 respondents × 10 items), from
 # pingouin/datasets/cronbach_alpha.csv in raphaelvallat/pingouin (GPL-3), re-keyed here as a wide

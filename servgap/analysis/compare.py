@@ -24,7 +24,7 @@ from servgap.analysis.engine import AnalysisOptions, analyze_with_scores
 from servgap.data.responses import Responses
 from servgap.instrument.models import Facet, InstrumentConfig
 from servgap.results import ChangeRow, WaveComparison
-from servgap.stats.moments import adjust, significant
+from servgap.stats.adjust import adjust, significant
 
 
 def _welch(after: np.ndarray, before: np.ndarray, confidence: float) -> tuple[float, float, tuple[float, float]]:

@@ -29,7 +29,10 @@ from servgap.results import (
     SegmentTest,
     WeightedScore,
 )
-from servgap.stats.moments import CoMoments, FloatArray, Moments, adjust, significant, wilcoxon_p
+from servgap.stats.adjust import adjust, significant
+from servgap.stats.moments import FloatArray, Moments
+from servgap.stats.ranks import wilcoxon_p
+from servgap.stats.reliability import CoMoments
 
 FACET_KEYS = ("expectation", "perception", "gap")
 

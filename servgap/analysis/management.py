@@ -54,7 +54,7 @@ from servgap.results import (
     PriorityComparison,
     PriorityRow,
 )
-from servgap.stats.moments import holm
+from servgap.stats.adjust import holm
 
 GAP_KEYS = {1: "knowledge", 2: "standards", 3: "delivery", 4: "communication"}
 MANAGERS_NEEDED = "managers' estimates of customers' expectations (--managers FILE)"

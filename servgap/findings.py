@@ -67,6 +67,11 @@ class Finding:
         """The finding's severity: its own when set, else the rule's default."""
         return self.severity or self.rule.severity
 
+    @property
+    def is_error(self) -> bool:
+        """Whether the finding fails a check (an error, not a warning): the one test of it."""
+        return self.is_error
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.rule.code)
 
@@ -91,7 +96,7 @@ class CheckSummary:
 
 def summarise(findings: list[Finding], files: int) -> CheckSummary:
     """Count errors, warnings and unreadable files among ``findings``."""
-    errors = sum(1 for f in findings if f.level is Severity.ERROR)
+    errors = sum(1 for f in findings if f.is_error)
     warnings = sum(1 for f in findings if f.level is Severity.WARNING)
     unreadable = len({f.file for f in findings if f.rule.unreadable})
     return CheckSummary(files=files, errors=errors, warnings=warnings, unreadable=unreadable)

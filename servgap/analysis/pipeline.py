@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from servgap.analysis.options import MAX_SEGMENT_VALUES, check_report_options
 from servgap.data.options import InvalidPolicy, Layout, ReadOptions
 from servgap.errors import ExitCode, UserError
-from servgap.findings import Severity
 from servgap.instrument.models import Correction, InstrumentConfig, Test
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ def load_valid(path: Path) -> ConfigLoad:
     from servgap.checks.config import load_config
 
     loaded = load_config(path, str(path))
-    errors = [f for f in loaded.findings if f.level is Severity.ERROR]
+    errors = [f for f in loaded.findings if f.is_error]
     if errors or (loaded.config is None and loaded.factor_set is None):
         lines = [f"{f.file}:{f.line}:{f.column}: {f.level.value} {f.code} {f.message}" for f in errors]
         code = ExitCode.USAGE if any(f.rule.unreadable for f in errors) else ExitCode.FINDINGS
@@ -72,7 +71,7 @@ def load_valid(path: Path) -> ConfigLoad:
 def refusal(path: Path | str, issues: Sequence[DataIssue], config_path: Path | str) -> UserError:
     """The refusal of a data file: its error issues, each with its row and column, the first
     :data:`MAX_LISTED` listed (exit code 1; 2 when the file cannot be read at all)."""
-    errors = [issue for issue in issues if issue.rule.severity is Severity.ERROR]
+    errors = [issue for issue in issues if issue.is_error]
     lines = [issue.describe() for issue in errors[:MAX_LISTED]]
     if len(errors) > MAX_LISTED:
         lines.append(f"… and {len(errors) - MAX_LISTED} more (servgap check {config_path} --data {path} "
@@ -92,7 +91,7 @@ def resolve_config(config: Path | str | InstrumentConfig | ConfigLoad) -> tuple[
         return config, config.path
     if isinstance(config, InstrumentConfig):
         loaded = check_config_object(config)
-        errors = [f for f in loaded.findings if f.level is Severity.ERROR]
+        errors = [f for f in loaded.findings if f.is_error]
         if errors:
             raise UserError(f"the config object has {len(errors)} error(s)", ExitCode.FINDINGS,
                             [f"{f.code} {f.message}" for f in errors])
@@ -145,7 +144,7 @@ def run_analysis(
             options=ReadOptions(invalid=InvalidPolicy(invalid)),
         )
         for path, issues in problems.items():
-            if any(issue.rule.severity is Severity.ERROR for issue in issues):
+            if any(issue.is_error for issue in issues):
                 raise refusal(path, issues, config_name)
     responses = outcome.responses
     if responses.rows_read > 200_000:

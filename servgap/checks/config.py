@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from servgap.checks import catalogue as rules
 from servgap.checks.yamlsource import KeyPath, SourceMap, read_yaml
-from servgap.findings import Finding, Rule, Severity
+from servgap.findings import Finding, Rule
 from servgap.instrument.columns import item_column, points_column
 from servgap.instrument.models import Facet, FactorSet, FactorSetFile, InstrumentConfig, LocalText
 
@@ -43,7 +43,7 @@ class ConfigLoad:
     @property
     def ok(self) -> bool:
         """True when the config is usable: it validated and has no error-level finding."""
-        return self.config is not None and not any(f.level is Severity.ERROR for f in self.findings)
+        return self.config is not None and not any(f.is_error for f in self.findings)
 
 
 def format_path(path: KeyPath) -> str:

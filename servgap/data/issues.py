@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from servgap.data import rules as data_rules
 from servgap.findings import Finding, Rule, Severity
 
 MAX_LISTED_CELLS = 50
@@ -19,9 +18,14 @@ class DataIssue:
     message: str
     value: str | None = None
 
+    @property
+    def is_error(self) -> bool:
+        """Whether the issue refuses the file (its rule is an error, not a warning)."""
+        return self.rule.severity is Severity.ERROR
+
     def to_finding(self, file: str) -> Finding:
-        severity = Severity.WARNING if self.rule is data_rules.INVALID_AS_MISSING else None
-        return Finding(file, self.row, self.column, self.rule, self.message, severity)
+        """The issue as a finding of `servgap check --data` (row and column as line and column)."""
+        return Finding(file, self.row, self.column, self.rule, self.message)
 
     def describe(self) -> str:
         where = f"row {self.row}" if self.row else "file"

@@ -20,7 +20,6 @@ from servgap.data.issues import DataIssue, Refusal
 from servgap.data.options import InvalidPolicy, Layout, ReadOptions
 from servgap.data.plan import plan_columns
 from servgap.data.tables import read_table, table_from_frame
-from servgap.findings import Severity
 from servgap.instrument.models import Facet, InstrumentConfig
 from servgap.stats.moments import FloatArray
 
@@ -110,7 +109,7 @@ class ReadOutcome:
 
     @property
     def errors(self) -> list[DataIssue]:
-        return [issue for issue in self.issues if issue.rule.severity is Severity.ERROR]
+        return [issue for issue in self.issues if issue.is_error]
 
 
 def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options: ReadOptions | None = None,
@@ -142,7 +141,7 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
         from servgap.data.long_layout import widen
 
         table, config_for_columns = widen(table, config, issues, options.invalid is InvalidPolicy.missing)
-        if any(issue.rule.severity is Severity.ERROR for issue in issues):
+        if any(issue.is_error for issue in issues):
             return ReadOutcome(None, issues)
     else:
         config_for_columns = config
@@ -247,7 +246,7 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
     for name, column in plan.segment_columns.items():
         segments[name] = _as_text(frame[column]).astype(object).where(lambda v: v.notna(), None).to_numpy()
 
-    if any(issue.rule.severity is Severity.ERROR for issue in issues):
+    if any(issue.is_error for issue in issues):
         return ReadOutcome(None, issues)
     responses = Responses(
         path="DataFrame" if isinstance(path, pd.DataFrame) else str(path), file_format=table.file_format,

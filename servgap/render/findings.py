@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from servgap.findings import CheckSummary, Finding, Rule, Severity
+from servgap.findings import CheckSummary, Finding, Rule
 from servgap.render.inert import inert_line, json_text
 from servgap.version import __version__
 
@@ -66,7 +66,7 @@ def render_github(findings: list[Finding], summary: CheckSummary) -> str:
     """GitHub Actions workflow commands: ``::error file=…,line=…,col=…,title=…::message``."""
     lines = []
     for f in findings:
-        command = "error" if f.level is Severity.ERROR else "warning"
+        command = "error" if f.is_error else "warning"
         properties = ",".join(
             f"{key}={_escape_property(str(value))}"
             for key, value in (("file", f.file), ("line", f.line), ("col", f.column),

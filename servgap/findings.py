@@ -70,7 +70,7 @@ class Finding:
     @property
     def is_error(self) -> bool:
         """Whether the finding fails a check (an error, not a warning): the one test of it."""
-        return self.is_error
+        return self.level is Severity.ERROR
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.rule.code)

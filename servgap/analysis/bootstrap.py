@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from servgap.analysis.gap import item_gaps
+from servgap.analysis.importance import item_importance, priorities
 from servgap.data.responses import Responses
-from servgap.instrument.models import Facet
 from servgap.results import Assessment, BootstrapResult
 from servgap.stats.moments import FloatArray
 
@@ -81,14 +82,10 @@ def resampled_means(values: FloatArray, resamples: int, seed: int) -> FloatArray
 
 
 def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: FloatArray, resamples: int, seed: int,
-              top: int = 5) -> BootstrapResult:
+              top: int = 5, method: str = "importance_gap") -> BootstrapResult:
     """Percentile intervals of dimension and overall gaps, and rank stability of the top ``top`` items."""
-    perception = responses.matrix(Facet.PERCEPTION)
-    expectation = responses.matrix(Facet.EXPECTATION) if Facet.EXPECTATION in responses.facets else \
-        np.full_like(perception, np.nan)
     # Items and dimensions share the same draws, so that every resample is one coherent sample.
-    combined = np.concatenate([respondent_gaps, perception - expectation], axis=1)
-    del perception, expectation
+    combined = np.concatenate([respondent_gaps, item_gaps(responses)], axis=1)
     means = resampled_means(combined, resamples, seed)
     del combined
     dimensions = len(assessment.dimensions)
@@ -103,10 +100,10 @@ def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: Flo
         low, high = np.percentile(finite, [tail, 100 - tail])
         return (float(low), float(high))
 
-    weights = assessment.overall.weights if assessment.overall.weighting != "none" else {}
-    equal = 1 / dimensions
-    importance = np.array([weights.get(item.dimension, equal) for item in assessment.items])
-    priority = importance[None, :] * np.maximum(0.0, -np.nan_to_num(item_means, nan=0.0))
+    # Rank stability follows the checklist's own ranking; the other methods rank by zone or quadrant,
+    # which a resample of gaps alone does not decide, so their stability is not defined here.
+    ranked = method in ("gap", "importance_gap")
+    priority = priorities(method if ranked else "importance_gap", item_importance(assessment)[None, :], item_means)
     order = np.argsort(-priority, axis=1, kind="stable")[:, :top]
     # Only items with a shortfall in that resample count as being on the checklist.
     counted = np.take_along_axis(priority, order, axis=1) > 0
@@ -117,5 +114,6 @@ def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: Flo
         resamples=resamples, seed=seed, confidence=assessment.confidence,
         dimensions={d.id: interval(dimension_means[:, i]) for i, d in enumerate(assessment.dimensions)},
         overall=interval(overall), top=top,
-        rank_stability={item.id: float(in_top[i] / resamples) for i, item in enumerate(assessment.items)},
+        rank_stability={item.id: float(in_top[i] / resamples) if ranked else None
+                        for i, item in enumerate(assessment.items)},
     )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from servgap.analysis.importance import dimension_importance, priorities
 from servgap.analysis.management import gap_name
 from servgap.instrument.models import InstrumentConfig
 from servgap.results import Assessment, Checklist, ChecklistEntry, ItemResult, ManagementResult
@@ -12,29 +15,23 @@ RISK_THRESHOLD = 0.5
 CAUSES_NAMED = 2
 
 
-def item_priority(method: str, importance: float, gap: float) -> float:
-    r"""Priority of an item's shortfall.
-
-    ``importance_gap`` (default): :math:`w_d \cdot \max(0, -\bar G_i)`, with :math:`w_d` the
-    dimension's normalised importance (equal weights when none are given); ``gap``:
-    :math:`\max(0, -\bar G_i)`.
-
-    References
-    ----------
-    docs/method.md §4; Parasuraman, Zeithaml and Berry (1988) for importance weighting.
-
-    Examples
-    --------
-    Item R1 of the worked fixture (gap −1.5) in REL, weighted 0.7167 by the mean points: 1.075; a
-    surplus is no action:
-
-    >>> round(item_priority("importance_gap", 0.7167, -1.5), 4), item_priority("gap", 0.7167, -1.5)
-    (1.0751, 1.5)
-    >>> item_priority("importance_gap", 0.5, 0.25)
-    0.0
-    """
-    shortfall = max(0.0, -gap)
-    return shortfall if method == "gap" else importance * shortfall
+def ranking_method(config: InstrumentConfig, assessment: Assessment) -> tuple[str, list[str]]:
+    """The ranking the checklist uses — the configured ``analysis.priority`` unless the data cannot
+    support it — with a note for each fallback. The bootstrap's rank stability follows the same one."""
+    method = config.analysis.priority.value
+    notes = []
+    has_gap = any(math.isfinite(item.gap) for item in assessment.items)
+    if method == "zone_first" and not assessment.tolerance:
+        notes.append("zone_first needs adequate and desired ratings; items are ranked by importance × shortfall")
+        method = "importance_gap"
+    if method == "ipa" and not assessment.ipa:
+        notes.append("ipa needs a source of importance (I_{item} columns, importance points or an overall-quality "
+                     "column); items are ranked by importance × shortfall")
+        method = "importance_gap"
+    if method != "zone_first" and not has_gap and assessment.tolerance:
+        notes.append("the data has no expectation ratings; items are ranked by their zone of tolerance")
+        method = "zone_first"
+    return method, notes
 
 
 def build_checklist(config: InstrumentConfig, assessment: Assessment,
@@ -48,29 +45,16 @@ def build_checklist(config: InstrumentConfig, assessment: Assessment,
     these entries are ordered by the size of the shortfall, then by risk, and name the riskiest
     factors as likely causes.
     """
-    method = config.analysis.priority.value
-    notes = []
+    method, notes = ranking_method(config, assessment)
     tolerance = {row.id: row for row in assessment.tolerance.items} if assessment.tolerance else {}
     quadrants = {row.id: row.quadrant for row in assessment.ipa.items} if assessment.ipa else {}
-    has_gap = any(math.isfinite(item.gap) for item in assessment.items)
-    if method == "zone_first" and not tolerance:
-        notes.append("zone_first needs adequate and desired ratings; items are ranked by importance × shortfall")
-        method = "importance_gap"
-    if method == "ipa" and not quadrants:
-        notes.append("ipa needs a source of importance (I_{item} columns, importance points or an overall-quality "
-                     "column); items are ranked by importance × shortfall")
-        method = "importance_gap"
-    if method != "zone_first" and not has_gap and tolerance:
-        notes.append("the data has no expectation ratings; items are ranked by their zone of tolerance")
-        method = "zone_first"
-    weights = assessment.overall.weights
-    equal = 1 / len(assessment.dimensions)
+    importance_of = dimension_importance(assessment)
     dimensions = {d.id: d for d in config.dimensions}
     items = {item.id: item for _, item in config.items()}
     candidates: list[tuple[tuple[float, ...], ItemResult, float, float]] = []
     strengths = []
     for position, result in enumerate(assessment.items):
-        importance = weights.get(result.dimension, equal) if assessment.overall.weighting != "none" else equal
+        importance = importance_of[result.dimension]
         p_sort = result.p_adjusted if math.isfinite(result.p_adjusted) else math.inf
         if method == "zone_first":
             row = tolerance.get(result.id)
@@ -88,7 +72,8 @@ def build_checklist(config: InstrumentConfig, assessment: Assessment,
         if result.gap >= 0:
             strengths.append(result.id)
             continue
-        priority = item_priority("gap" if method == "gap" else "importance_gap", importance, result.gap)
+        priority = float(priorities("gap" if method == "gap" else "importance_gap", np.array(importance),
+                                    np.array(result.gap)))
         tier = 0 if method != "ipa" or quadrants.get(result.id) == "concentrate_here" else 1
         candidates.append(((tier, -priority, p_sort, position), result, importance, priority))
     candidates.sort(key=lambda entry: entry[0])

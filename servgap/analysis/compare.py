@@ -21,8 +21,9 @@ import numpy as np
 from scipy import stats
 
 from servgap.analysis.engine import AnalysisOptions, analyze_with_scores
+from servgap.analysis.gap import item_gaps
 from servgap.data.responses import Responses
-from servgap.instrument.models import Facet, InstrumentConfig
+from servgap.instrument.models import InstrumentConfig
 from servgap.results import ChangeRow, WaveComparison
 from servgap.stats.adjust import adjust, significant
 
@@ -46,12 +47,6 @@ def compare_waves(config: InstrumentConfig, before: Responses, after: Responses,
     options = AnalysisOptions(confidence=confidence, correction=correction)
     first, first_gaps = analyze_with_scores(config, before, options)
     second, second_gaps = analyze_with_scores(config, after, options)
-
-    def item_gaps(responses: Responses) -> np.ndarray:
-        perception = responses.matrix(Facet.PERCEPTION)
-        if Facet.EXPECTATION not in responses.facets:
-            return np.full_like(perception, np.nan)
-        return perception - responses.matrix(Facet.EXPECTATION)
 
     before_items, after_items = item_gaps(before), item_gaps(after)
     rows: dict[str, list[tuple[Any, ...]]] = {"item": [], "dimension": []}

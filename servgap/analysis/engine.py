@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from servgap.analysis.gap import item_gaps
 from servgap.analysis.tolerance import ToleranceAccumulator
 from servgap.data.responses import Responses
 from servgap.instrument.models import Facet, InstrumentConfig
@@ -371,10 +372,7 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
     if test in ("wilcoxon", "both"):
         # The signed-rank test needs every difference, not moments: the items' from the full arrays,
         # the dimensions' from the respondent gaps kept during the block pass.
-        perception = responses.matrix(Facet.PERCEPTION)
-        expectation = responses.matrix(Facet.EXPECTATION) if has_expectation else np.full_like(perception, np.nan)
-        item_wilcoxon = wilcoxon_p(perception - expectation)
-        del perception, expectation
+        item_wilcoxon = wilcoxon_p(item_gaps(responses))
         dimension_wilcoxon = wilcoxon_p(respondent_gaps)
     item_p_values, item_adjusted = _tested(item_test.p, item_wilcoxon, test, correction)
 

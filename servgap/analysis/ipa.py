@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from servgap.analysis.importance import item_importance
 from servgap.data.responses import Responses
 from servgap.instrument.models import Facet, InstrumentConfig
 from servgap.results import Assessment, Ipa, IpaItem
@@ -58,7 +59,7 @@ def importance_performance(config: InstrumentConfig, assessment: Assessment, res
             importance = np.where(present, responses.item_importance, 0).sum(axis=0) / present.sum(axis=0)
     elif assessment.overall.weighting != "none" and assessment.overall.weights:
         source = "dimension_weights"
-        importance = np.array([assessment.overall.weights[dimension_of[i]] for i in ids])
+        importance = item_importance(assessment)
     elif responses.overall_quality is not None:
         source = "derived"
         perception = responses.matrix(Facet.PERCEPTION)

@@ -171,9 +171,12 @@ def run_analysis(
 
         if responses.rows_read > 100_000:
             say(f"bootstrapping {resamples} resamples of {responses.rows_read:,} respondents…")
+        from servgap.analysis.checklist import ranking_method
+
         assessment = replace(assessment, bootstrap=bootstrap(
             assessment, responses, respondent_gaps, resamples,
-            instrument.analysis.bootstrap_seed if seed is None else seed, top))
+            instrument.analysis.bootstrap_seed if seed is None else seed, top,
+            method=ranking_method(instrument, assessment)[0]))
     management_result = None
     if management_data is not None:
         from servgap.analysis.management import compute_management

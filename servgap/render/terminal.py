@@ -290,7 +290,7 @@ def checklist_section(assessment: Assessment, language: str, top: int) -> list[R
                     zone=text[f"zone_{row.zone}"]), "dim"))
             if entry.quadrant is not None:
                 parts.append(indented(text["quadrant_line"].format(quadrant=text[entry.quadrant]), "dim"))
-            if assessment.bootstrap is not None and entry.ref in assessment.bootstrap.rank_stability:
+            if assessment.bootstrap is not None and assessment.bootstrap.rank_stability.get(entry.ref) is not None:
                 parts.append(indented(text["stability"].format(top=assessment.bootstrap.top,
                                                                share=assessment.bootstrap.rank_stability[entry.ref]),
                                       "dim"))

@@ -308,7 +308,9 @@ class BootstrapResult:
     dimensions: dict[str, tuple[float, float]]
     overall: tuple[float, float]
     top: int
-    rank_stability: dict[str, float]
+    #: share of resamples in which the item stays in the checklist's top ``top``; None where the
+    #: checklist ranks by zone or quadrant, which resampled gaps alone do not decide
+    rank_stability: dict[str, float | None]
 
 
 @dataclass(frozen=True)

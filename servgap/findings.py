@@ -19,6 +19,20 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True)
+class Example:
+    """A config that shows a rule at work: it fails at ``line`` and ``column`` (1-based), or passes
+    (no position). The rule tests and the rule reference are generated from these."""
+
+    config: str
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def fails(self) -> bool:
+        return self.line is not None
+
+
+@dataclass(frozen=True)
 class Rule:
     """One check servgap performs.
 
@@ -37,6 +51,8 @@ class Rule:
     unreadable:
         True for rules that mean the file could not be read as a config at all; such findings make
         `servgap check` exit 2 rather than 1.
+    examples:
+        Configs that fail the rule (with the position of the finding) and that pass it.
     """
 
     code: str
@@ -45,6 +61,7 @@ class Rule:
     summary: str
     explanation: str
     unreadable: bool = False
+    examples: tuple[Example, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,82 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from servgap.checks.catalogue import CONFIG_RULES
+from servgap.checks.catalogue import CONFIG_RULES, all_rules
 from servgap.checks.config import load_config
+from servgap.checks.rules.common import BASE
 
-BASE = """\
-format_version: 1
-instrument:
-  id: mini
-  name:
-    en: Mini
-  scale:
-    min: 1
-    max: 5
-dimensions:
-  - id: speed
-    name:
-      en: Speed
-    items:
-      - id: s1
-        text:
-          en: Fast service
-      - id: s2
-        text:
-          en: Short queues
-      - id: s3
-        text:
-          en: Quick answers
-"""
-
-EMPTY_DIMENSION = """\
-  - id: empty
-    name:
-      en: Empty
-    items: []
-"""
-
-INLINE_FACTOR = """\
-management:
-  factors:
-    factors:
-      - id: research
-        gap: {gap}
-        direction: protective
-        name:
-          en: Research
-        {items}
-"""
-
-# (rule code, config text, expected line, expected column)
-FAILING = [
-    ("SG010", BASE.replace("  id: mini\n", "  id: mini: x\n"), 3, 11),
-    ("SG011", BASE.replace("  id: mini\n", "  id: mini\n  id: again\n"), 4, 3),
-    ("SG013", "- just\n- a list\n", 1, 1),
-    ("SG013", "# only a comment\n", 1, 1),
-    ("SG101", BASE.replace("    max: 5\n", "    max: 5\n    maximum: 7\n"), 9, 5),
-    ("SG102", BASE.replace("    max: 5\n", ""), 6, 3),
-    ("SG103", BASE.replace("    max: 5\n", "    max: five\n"), 8, 10),
-    ("SG103", BASE.replace("  id: mini\n", "  id: 9lives\n"), 3, 7),
-    ("SG104", BASE.replace("format_version: 1", "format_version: 2"), 1, 17),
-    ("SG201", BASE.replace("      - id: s3\n", "      - id: s1\n"), 20, 13),
-    ("SG202", BASE + EMPTY_DIMENSION, 26, 5),
-    ("SG203", BASE.replace("      - id: s3\n        text:\n          en: Quick answers\n", ""), 13, 5),
-    ("SG204", BASE.replace("    max: 5\n", "    max: 1\n"), 8, 10),
-    ("SG204", BASE.replace("    max: 5\n", "    max: 5\n    labels:\n      6:\n        en: Beyond\n"), 10, 7),
-    ("SG205", BASE + "importance:\n  weights:\n    speed: -5\n", 25, 12),
-    ("SG206", BASE + "importance:\n  weights:\n    speed: 90\n", 24, 3),
-    ("SG207", BASE.replace("  scale:\n", "  languages: [en, zh]\n  scale:\n"), 4, 3),
-    ("SG208", BASE + "data:\n  columns:\n    s9:\n      perception: 4\n", 25, 5),
-    ("SG208", BASE + "management:\n  checklists:\n    5:\n      - en: Why?\n", 25, 5),
-    ("SG209", BASE.replace("en: Short queues", "en: Fast  Service"), 19, 15),
-    ("SG210", BASE + "data:\n  columns:\n    s1:\n      perception: P_s2\n", 26, 19),
-    ("SG210", BASE + "data:\n  respondent_id: 3\n  columns:\n    s1:\n      expectation: 3\n", 27, 20),
-    ("SG211", BASE + "management:\n  standards:\n    s1: 6\n", 25, 9),
-    ("SG212", BASE + EMPTY_DIMENSION + "importance:\n  weights:\n    speed: 100\n", 28, 3),
-    ("SG213", BASE + INLINE_FACTOR.format(gap=1, items="items: []"), 31, 9),
-    ("SG208", BASE + INLINE_FACTOR.format(gap=5, items="items: [{id: r1, text: {en: We ask.}}]"), 27, 14),
-]
+# Every failing and passing example lives with its rule (servgap/checks/rules/); this file runs them.
+EXAMPLES = [(rule.code, example) for rule in CONFIG_RULES for example in rule.examples]
+FAILING = [(code, example.config, example.line, example.column) for code, example in EXAMPLES if example.fails]
+PASSING = [(code, example.config) for code, example in EXAMPLES if not example.fails]
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "config.yaml") -> Path:
@@ -118,10 +50,29 @@ def test_failing_example_is_found_at_its_position(
     assert (code, line, column) in found, sorted(found)
 
 
-def test_every_config_rule_has_a_failing_example() -> None:
-    file_level = {"SG001", "SG002", "SG003", "SG012"}  # tested in test_hostile_input.py
-    covered = {case[0] for case in FAILING} | file_level
-    assert {rule.code for rule in CONFIG_RULES} <= covered
+@pytest.mark.parametrize(("code", "text"), PASSING, ids=[f"{case[0]}-{index}" for index, case in enumerate(PASSING)])
+def test_passing_example_has_no_finding_of_its_rule(tmp_path: Path, code: str, text: str) -> None:
+    assert code not in {found[0] for found in positions(write(tmp_path, text))}
+
+
+def test_every_config_rule_has_a_failing_and_a_passing_example() -> None:
+    beyond_a_snippet = {"SG001", "SG003", "SG012"}  # a missing file, 2 MB, an alias bomb: test_hostile_input.py
+    failing = {case[0] for case in FAILING} | beyond_a_snippet
+    passing = {case[0] for case in PASSING} | beyond_a_snippet
+    assert {rule.code for rule in CONFIG_RULES} <= failing & passing
+
+
+def test_rule_codes_and_names_are_unique() -> None:
+    rules = all_rules()
+    assert len({rule.code for rule in rules}) == len(rules)
+    assert len({rule.name for rule in rules}) == len(rules)
+
+
+def test_the_rule_reference_in_the_docs_is_generated_from_the_catalogue() -> None:
+    from servgap.render.findings import rules_markdown
+
+    reference = (Path(__file__).parent.parent / "docs" / "config-reference.md").read_text(encoding="utf-8")
+    assert rules_markdown(all_rules()) in reference, "run: servgap rules --format markdown, paste into the docs"
 
 
 def test_missing_key_names_the_key_and_its_parent(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ validated :class:`~servgap.instrument.models.InstrumentConfig` (or None) and eve
 from __future__ import annotations
 
 import difflib
-import math
 import types
 import typing
 from collections.abc import Iterator
@@ -19,12 +18,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from servgap.checks import catalogue as rules
-from servgap.checks.yamlsource import KeyPath, SourceMap, read_yaml
+from servgap.checks.positions import KeyPath, SourceMap, format_path
+from servgap.checks.rules.common import Context
+from servgap.checks.rules.mapping import MANAGEMENT_GAPS
+from servgap.checks.yamlsource import read_yaml
 from servgap.findings import Finding, Rule
-from servgap.instrument.columns import item_column, points_column
-from servgap.instrument.models import Facet, FactorSet, FactorSetFile, InstrumentConfig, LocalText
-
-MANAGEMENT_GAPS = (1, 2, 3, 4)
+from servgap.instrument.models import FactorSet, FactorSetFile, InstrumentConfig, LocalText
 
 
 @dataclass
@@ -44,14 +43,6 @@ class ConfigLoad:
     def ok(self) -> bool:
         """True when the config is usable: it validated and has no error-level finding."""
         return self.config is not None and not any(f.is_error for f in self.findings)
-
-
-def format_path(path: KeyPath) -> str:
-    """Render a key path the way a user reads a YAML file: ``dimensions[0].items[2].text``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
 
 
 def load_config(path: Path, display: str | None = None) -> ConfigLoad:
@@ -93,7 +84,7 @@ def check_config_object(config: InstrumentConfig, display: str = "<config object
 def _check_instrument(config: InstrumentConfig, path: Path, result: ConfigLoad) -> None:
     """The semantic rules, the factor set and its staff references of a validated config."""
     result.config = config
-    result.findings.extend(SemanticChecker(config, result.path, result.source).run())
+    result.findings.extend(semantic_findings(config, result.path, result.source))
     result.factors = _resolve_factors(config, path, result)
     if result.factors is not None:
         base: KeyPath = ("management", "factors") if isinstance(config.management.factors, FactorSet) else ()
@@ -255,228 +246,10 @@ def _friendly(detail: Any) -> str:
 # --- semantic rules ------------------------------------------------------------------------------
 
 
-class SemanticChecker:
-    """Rules that span the parts of a schema-valid config. Each method yields findings of one rule."""
-
-    def __init__(self, config: InstrumentConfig, file: str, source: SourceMap) -> None:
-        self.config = config
-        self.file = file
-        self.source = source
-        self.dimension_ids = [dimension.id for dimension in config.dimensions]
-        self.item_ids = list(dict.fromkeys(item.id for _, item in config.items()))
-
-    def run(self) -> list[Finding]:
-        checks = (
-            self.duplicate_ids, self.dimension_sizes, self.scale_bounds, self.weights,
-            self.translations, self.references, self.duplicate_texts, self.column_collisions,
-            self.management_levels,
-        )
-        return [finding for check in checks for finding in check()]
-
-    def _at(self, rule: Rule, path: KeyPath, message: str, key: bool = False) -> Finding:
-        position = self.source.at_key(path) if key else self.source.at_value(path)
-        return Finding(self.file, position.line, position.column, rule, message)
-
-    def duplicate_ids(self) -> Iterator[Finding]:
-        first: dict[str, str] = {}
-        for d_index, dimension in enumerate(self.config.dimensions):
-            places: list[tuple[KeyPath, str, str]] = [(("dimensions", d_index, "id"), dimension.id, "dimension")]
-            places += [
-                (("dimensions", d_index, "items", i_index, "id"), item.id, "item")
-                for i_index, item in enumerate(dimension.items)
-            ]
-            for path, identifier, kind in places:
-                if identifier in first:
-                    yield self._at(rules.DUPLICATE_ID, path,
-                                   f"{kind} id '{identifier}' is already used by {first[identifier]}; "
-                                   "ids must be unique across the file")
-                else:
-                    first[identifier] = f"the {kind} at line {self.source.at_value(path).line}"
-
-    def dimension_sizes(self) -> Iterator[Finding]:
-        for d_index, dimension in enumerate(self.config.dimensions):
-            path = ("dimensions", d_index, "items")
-            if not dimension.items:
-                yield self._at(rules.EMPTY_DIMENSION, path,
-                               f"dimension '{dimension.id}' has no items; add items or remove it", key=True)
-            elif len(dimension.items) < 3:
-                yield self._at(rules.FEW_ITEMS, path,
-                               f"dimension '{dimension.id}' has {len(dimension.items)} item(s); "
-                               "with fewer than 3 its Cronbach's alpha is weak or undefined", key=True)
-
-    def scale_bounds(self) -> Iterator[Finding]:
-        scale = self.config.instrument.scale
-        if scale.min >= scale.max:
-            yield self._at(rules.SCALE_BOUNDS, ("instrument", "scale", "max"),
-                           f"scale max ({scale.max}) must be greater than min ({scale.min})")
-            return
-        for point in scale.labels:
-            if not scale.min <= point <= scale.max:
-                yield self._at(rules.SCALE_BOUNDS, ("instrument", "scale", "labels", point),
-                               f"label for point {point} lies outside the scale {scale.min}–{scale.max}",
-                               key=True)
-
-    def weights(self) -> Iterator[Finding]:
-        weights = self.config.importance.weights
-        if weights is None:
-            return
-        base = ("importance", "weights")
-        for dimension_id, points in weights.items():
-            if points < 0 or not math.isfinite(points):
-                yield self._at(rules.NEGATIVE_WEIGHT, (*base, dimension_id),
-                               f"weight of '{dimension_id}' is {points:g}; weights are points out of 100, "
-                               "zero or positive")
-        known = [d for d in self.dimension_ids if d in weights]
-        for dimension_id in self.dimension_ids:
-            if dimension_id not in weights:
-                yield self._at(rules.WEIGHT_MISSING, base,
-                               f"dimension '{dimension_id}' has no weight; give every dimension a weight "
-                               "(0 is allowed)", key=True)
-        total = sum(weights[d] for d in known) + sum(
-            points for d, points in weights.items() if d not in self.dimension_ids
-        )
-        if math.isfinite(total) and abs(total - 100) > 1e-9:
-            yield self._at(rules.WEIGHT_TOTAL, base,
-                           f"weights total {total:g} points; they must total 100", key=True)
-
-    def _texts(self) -> Iterator[tuple[KeyPath, LocalText]]:
-        """Every localised text in the config, with its path."""
-        config = self.config
-        yield ("instrument", "name"), config.instrument.name
-        if config.instrument.description:
-            yield ("instrument", "description"), config.instrument.description
-        for point, label in config.instrument.scale.labels.items():
-            yield ("instrument", "scale", "labels", point), label
-        for d_index, dimension in enumerate(config.dimensions):
-            d_path: KeyPath = ("dimensions", d_index)
-            yield (*d_path, "name"), dimension.name
-            if dimension.description:
-                yield (*d_path, "description"), dimension.description
-            for a_index, action in enumerate(dimension.actions):
-                yield (*d_path, "actions", a_index), action
-            for i_index, item in enumerate(dimension.items):
-                i_path: KeyPath = (*d_path, "items", i_index)
-                yield (*i_path, "text"), item.text
-                for a_index, action in enumerate(item.actions):
-                    yield (*i_path, "actions", a_index), action
-        for gap, questions in config.management.checklists.items():
-            for q_index, question in enumerate(questions):
-                yield ("management", "checklists", gap, q_index), question
-
-    def translations(self) -> Iterator[Finding]:
-        languages = self.config.instrument.languages
-        for path, text in self._texts():
-            for language in languages:
-                if not text.get(language, "").strip():
-                    where = (*path, language) if language in text else path
-                    yield self._at(rules.MISSING_TRANSLATION, where,
-                                   f"{format_path(path)} has no '{language}' text; the instrument declares "
-                                   f"languages {', '.join(languages)}", key=language not in text)
-
-    def _unknown(self, path: KeyPath, name: str, kind: str, known: list[str]) -> Finding:
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"{kind}s are: {', '.join(known[:12])}"
-        return self._at(rules.UNKNOWN_REFERENCE, path, f"{format_path(path[:-1])} names {kind} '{name}', "
-                        f"which is not defined; {hint}", key=True)
-
-    def references(self) -> Iterator[Finding]:
-        config = self.config
-        for dimension_id in config.importance.weights or {}:
-            if dimension_id not in self.dimension_ids:
-                yield self._unknown(("importance", "weights", dimension_id), dimension_id, "dimension",
-                                    self.dimension_ids)
-        for dimension_id in config.data.importance_columns:
-            if dimension_id not in self.dimension_ids:
-                yield self._unknown(("data", "importance_columns", dimension_id), dimension_id, "dimension",
-                                    self.dimension_ids)
-        for item_id in config.data.columns:
-            if item_id not in self.item_ids:
-                yield self._unknown(("data", "columns", item_id), item_id, "item", self.item_ids)
-        for section in ("standards", "promises"):
-            for item_id in getattr(config.management, section):
-                if item_id not in self.item_ids:
-                    yield self._unknown(("management", section, item_id), item_id, "item", self.item_ids)
-        for source_name in ("managers", "audits"):
-            for item_id in getattr(config.management, source_name).columns:
-                if item_id not in self.item_ids:
-                    yield self._unknown(("management", source_name, "columns", item_id), item_id, "item",
-                                        self.item_ids)
-        for gap in config.management.checklists:
-            if gap not in MANAGEMENT_GAPS:
-                path = ("management", "checklists", gap)
-                yield self._at(rules.UNKNOWN_REFERENCE, path,
-                               f"management gap {gap} does not exist; checklists are for gaps 1 to 4 "
-                               "(1 knowledge, 2 standards, 3 delivery, 4 communication)", key=True)
-
-    def duplicate_texts(self) -> Iterator[Finding]:
-        for language in self.config.instrument.languages:
-            seen: dict[str, str] = {}
-            for d_index, dimension in enumerate(self.config.dimensions):
-                for i_index, item in enumerate(dimension.items):
-                    wording = " ".join(item.text.get(language, "").split()).casefold()
-                    if not wording:
-                        continue
-                    if wording in seen:
-                        yield self._at(rules.DUPLICATE_TEXT, ("dimensions", d_index, "items", i_index, "text",
-                                                              language),
-                                       f"item '{item.id}' has the same {language} text as item "
-                                       f"'{seen[wording]}'; respondents cannot tell them apart")
-                    else:
-                        seen[wording] = item.id
-
-    def column_collisions(self) -> Iterator[Finding]:
-        config = self.config
-        mapping = config.data
-        used: dict[int | str, tuple[str, KeyPath]] = {}
-        reported: set[KeyPath] = set()
-
-        def claim(column: int | str, owner: str, origin: KeyPath) -> Iterator[Finding]:
-            if column not in used:
-                used[column] = (owner, origin)
-                return
-            earlier_owner, earlier_origin = used[column]
-            # Point at whichever side the user wrote explicitly (an override rather than a default).
-            where = origin if self.source.has(origin) or not self.source.has(earlier_origin) else earlier_origin
-            if earlier_owner != owner and where not in reported:
-                reported.add(where)
-                shown = f"position {column}" if isinstance(column, int) else f"'{column}'"
-                yield self._at(rules.COLUMN_COLLISION, where,
-                               f"column {shown} is mapped to both {earlier_owner} and {owner}; "
-                               "each input needs its own column")
-
-        if mapping.respondent_id is not None:
-            yield from claim(mapping.respondent_id, "the respondent id", ("data", "respondent_id"))
-        for s_index, segment in enumerate(mapping.segments):
-            yield from claim(segment, f"segment {segment!r}", ("data", "segments", s_index))
-        for _, item in config.items():
-            overrides = mapping.columns.get(item.id)
-            for facet in config.instrument.facets:
-                override = overrides.for_facet(facet) if overrides else None
-                if override is not None:
-                    column: int | str = override
-                    origin: KeyPath = ("data", "columns", item.id, facet.value)
-                else:
-                    column = item_column(config, item.id, facet)
-                    origin = ("data", "patterns", facet.value)
-                yield from claim(column, f"{item.id} {facet.value}", origin)
-        if config.importance.use_points_columns and Facet.PERCEPTION in config.instrument.facets:
-            for dimension_id in self.dimension_ids:
-                if dimension_id in mapping.importance_columns:
-                    column = mapping.importance_columns[dimension_id]
-                    origin = ("data", "importance_columns", dimension_id)
-                else:
-                    column = points_column(config, dimension_id)
-                    origin = ("data", "patterns", "importance")
-                yield from claim(column, f"importance of {dimension_id}", origin)
-
-    def management_levels(self) -> Iterator[Finding]:
-        scale = self.config.instrument.scale
-        for section in ("standards", "promises"):
-            for item_id, level in getattr(self.config.management, section).items():
-                if not scale.min <= level <= scale.max:
-                    yield self._at(rules.LEVEL_OFF_SCALE, ("management", section, item_id),
-                                   f"{section[:-1]} level {level:g} for '{item_id}' lies outside the scale "
-                                   f"{scale.min}–{scale.max}")
+def semantic_findings(config: InstrumentConfig, file: str, source: SourceMap) -> list[Finding]:
+    """The findings of every semantic rule family (checks/rules/) for a schema-valid config."""
+    context = Context(config, file, source)
+    return [finding for check in rules.SEMANTIC_CHECKS for finding in check(context)]
 
 
 class FactorChecker:

@@ -8,64 +8,22 @@ path, reporting duplicate keys, and counting nodes so that an alias bomb stops e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from servgap.checks import catalogue as rules
+from servgap.checks.positions import KeyPath, Position, SourceMap
+from servgap.checks.rules import files as rules
 from servgap.findings import Finding
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Instrument configs are kilobytes; anything past this is not a config.
 MAX_CONFIG_BYTES = 2 * 1024 * 1024
 #: Nodes visited while building the data. A 29-item bilingual config has about 1,500.
 MAX_NODES = 200_000
-
-KeyPath = tuple[str | int, ...]
-
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(frozen=True)
-class Position:
-    """1-based line and column."""
-
-    line: int
-    column: int
-
-
-@dataclass
-class SourceMap:
-    """Positions of the keys and values of a YAML document, by key path.
-
-    ``keys[path]`` is where the key of a mapping entry stands; ``values[path]`` where its value (or
-    a sequence element) starts. The root is the empty path.
-    """
-
-    keys: dict[KeyPath, Position] = field(default_factory=dict)
-    values: dict[KeyPath, Position] = field(default_factory=dict)
-
-    def at_value(self, path: KeyPath) -> Position:
-        """Where the value at ``path`` starts, or the nearest existing ancestor's value."""
-        return self._nearest(path, prefer_key=False)
-
-    def at_key(self, path: KeyPath) -> Position:
-        """Where the key at ``path`` stands, or the nearest existing ancestor's key."""
-        return self._nearest(path, prefer_key=True)
-
-    def has(self, path: KeyPath) -> bool:
-        return path in self.values
-
-    def _nearest(self, path: KeyPath, prefer_key: bool) -> Position:
-        for cut in range(len(path), -1, -1):
-            prefix = path[:cut]
-            if prefer_key and prefix in self.keys:
-                return self.keys[prefix]
-            if prefix in self.values:
-                return self.values[prefix]
-        return Position(1, 1)
-
 
 @dataclass
 class LoadedYaml:

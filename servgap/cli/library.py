@@ -21,15 +21,27 @@ class ListFormat(StrEnum):
     json = "json"
 
 
+class RulesFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 @handle_errors
 def rules(
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format (markdown: the table "
+                                                       "of docs/config-reference.md).")] = RulesFormat.text,
 ) -> None:
     """List every rule code servgap checks, with what it finds and how to fix it."""
     from servgap.checks.catalogue import all_rules
 
     catalogue = all_rules()
-    if output_format is ListFormat.json:
+    if output_format is RulesFormat.markdown:
+        from servgap.render.findings import rules_markdown
+
+        sys.stdout.write(rules_markdown(catalogue))
+        return
+    if output_format is RulesFormat.json:
         payload = [
             {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
              "explanation": r.explanation}

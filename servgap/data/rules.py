@@ -29,7 +29,7 @@ DUPLICATE_RESPONDENT = Rule(
     "Two rows share a respondent id.",
     "Remove the duplicate row, or give respondents unique ids.")
 INVALID_CELL = Rule(
-    "SG306", "invalid-value", E,
+    "SG306", "invalid-cell", E,
     "A cell is not a number, not a whole scale point, or outside the scale (importance points: "
     "not a non-negative number).",
     "Correct the cell; if it marks a missing answer add the code to data.missing_codes; or run with "

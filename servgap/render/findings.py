@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from servgap.findings import CheckSummary, Finding, Rule
-from servgap.render.inert import inert_line, json_text
+from servgap.render.inert import inert_line, json_text, markdown_cell
 from servgap.version import __version__
 
 
@@ -124,6 +124,17 @@ def render_sarif(findings: list[Finding], summary: CheckSummary, rules: tuple[Ru
         ],
     }
     return json_text(json.dumps(log, ensure_ascii=False, indent=2) + "\n")
+
+
+def rules_markdown(rules: tuple[Rule, ...]) -> str:
+    """The rule reference as a Markdown table (code, name, severity, what it finds, how to fix it), as
+    docs/config-reference.md carries it; `servgap rules --format markdown` prints it."""
+    lines = ["| code | name | severity | finds | fix |", "|---|---|---|---|---|"]
+    for rule in rules:
+        severity = rule.severity.value + (" (exit 2)" if rule.unreadable else "")
+        cells = (rule.code, rule.name, severity, rule.summary, rule.explanation)
+        lines.append("| " + " | ".join(markdown_cell(cell) for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 RENDERERS: dict[str, Callable[[list[Finding], CheckSummary], str]] = {

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+import servgap.analysis.engine as engine_module
 from servgap.analysis.engine import AnalysisOptions
 from tests.helpers import FIXTURES, assess, config_from, mini
 
@@ -260,3 +261,35 @@ def test_weighted_scores_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.overall.weighted_gap_aggregate == pytest.approx(-1.1843, **APPROX)
     assert by_id(result.items)["R1"].t == pytest.approx(-6.7082, **APPROX)
     assert by_id(result.dimensions)["REL"].alpha["gap"].alpha == pytest.approx(0.4528, **APPROX)
+
+
+def _close(left: object, right: object, path: str = "") -> list[str]:
+    """Paths where two JSON-like trees differ (floats compared to 1e-12, relative)."""
+    if isinstance(left, dict) and isinstance(right, dict):
+        return [p for key in set(left) | set(right) for p in _close(left.get(key), right.get(key), f"{path}.{key}")]
+    if isinstance(left, list) and isinstance(right, list):
+        if len(left) != len(right):
+            return [path]
+        return [p for index, pair in enumerate(zip(left, right, strict=True)) for p in _close(*pair, f"{path}[{index}]")]
+    if isinstance(left, float) and isinstance(right, float):
+        same = left == right or abs(left - right) <= 1e-12 * max(1.0, abs(left)) or (left != left and right != right)
+        return [] if same else [path]
+    return [] if left == right else [path]
+
+
+@pytest.mark.parametrize("rows", [1, 7])
+def test_blocks_of_any_size_give_the_same_assessment(rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import servgap
+    from tests.conftest import CONFIGS, EXAMPLES, FIXTURES
+
+    studies = [
+        (FIXTURES / "mini.csv", FIXTURES / "mini.yaml", {"test": "both"}),
+        (FIXTURES / "zot.csv", FIXTURES / "zot.yaml", {}),
+        (EXAMPLES / "restaurant" / "responses.csv", CONFIGS / "restaurant.yaml",
+         {"by": "branch", "managers": EXAMPLES / "restaurant" / "managers.csv"}),
+    ]
+    whole = [servgap.analyze(data, config, **options).to_dict() for data, config, options in studies]
+    monkeypatch.setattr(engine_module, "BLOCK_ROWS", rows)
+    blocked = [servgap.analyze(data, config, **options).to_dict() for data, config, options in studies]
+    for expected, found in zip(whole, blocked, strict=True):
+        assert _close(expected, found) == []

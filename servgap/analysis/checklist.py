@@ -75,7 +75,8 @@ def build_checklist(config: InstrumentConfig, assessment: Assessment,
         priority = float(priorities("gap" if method == "gap" else "importance_gap", np.array(importance),
                                     np.array(result.gap)))
         tier = 0 if method != "ipa" or quadrants.get(result.id) == "concentrate_here" else 1
-        candidates.append(((tier, -priority, p_sort, position), result, importance, priority))
+        # Priorities equal but for the last bits of floating point (block-wise means) are ties.
+        candidates.append(((tier, -round(priority, 10), p_sort, position), result, importance, priority))
     candidates.sort(key=lambda entry: entry[0])
     entries: list[ChecklistEntry] = []
     for _, result, importance, priority in candidates:

@@ -2,7 +2,7 @@
 
 Everything is computed at the respondent level first and then aggregated, over whole numpy
 arrays (respondents × items); no Python loop runs over respondents. Definitions: docs/method.md
-Part A, sections A1 and A5.
+§1 and §5.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from servgap.results import (
     WeightedScore,
 )
 from servgap.stats.adjust import adjust, significant
-from servgap.stats.moments import FloatArray, Moments
+from servgap.stats.moments import FloatArray, MeanTest, Moments
 from servgap.stats.ranks import wilcoxon_p
 from servgap.stats.reliability import CoMoments
 
@@ -254,13 +254,132 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
     return analyze_with_scores(config, responses, options)[0]
 
 
+class _ItemAccumulator:
+    """Per item, over blocks: the moments of the respondents' gaps (pairwise complete), the sums of
+    the paired E and P, the sum of P alone, and the counts of negative gaps and of answered P."""
+
+    def __init__(self, items: int) -> None:
+        self.gap = Moments(items)
+        self.paired_expectation = np.zeros(items)
+        self.paired_perception = np.zeros(items)
+        self.perception = np.zeros(items)
+        self.negative = np.zeros(items, dtype=np.int64)
+        self.perception_n = np.zeros(items, dtype=np.int64)
+
+    def add(self, block: PreparedBlock) -> None:
+        self.gap.add_present(block.g_paired, block.paired)
+        self.paired_expectation += block.e_paired.sum(axis=0)
+        self.paired_perception += block.p_paired.sum(axis=0)
+        self.perception += block.p_zeroed.sum(axis=0)
+        self.negative += (block.g_paired < 0).sum(axis=0)
+        self.perception_n += (~block.missing_p).sum(axis=0)
+
+
+class _DimensionAccumulator:
+    """Per dimension, over blocks: the moments of the respondent dimension gaps, the sums of the
+    respondents' E, P and perception-only scores, and the counts of negative gaps, of perception-only
+    scores, and of respondents left out with no answers or with too few."""
+
+    def __init__(self, dimensions: int, required: list[int]) -> None:
+        self.required = np.array(required)
+        self.gap = Moments(dimensions)
+        self.expectation = np.zeros(dimensions)
+        self.perception = np.zeros(dimensions)
+        self.perception_only = np.zeros(dimensions)
+        self.negative = np.zeros(dimensions, dtype=np.int64)
+        self.perception_only_n = np.zeros(dimensions, dtype=np.int64)
+        self.no_answers = np.zeros(dimensions, dtype=np.int64)
+        self.too_few = np.zeros(dimensions, dtype=np.int64)
+
+    def add(self, scores: DimensionScores) -> None:
+        scored = ~np.isnan(scores.gap)
+        servperf_scored = ~np.isnan(scores.perception_only)
+        self.gap.add(scores.gap)
+        self.expectation += np.where(scored, scores.expectation, 0.0).sum(axis=0)
+        self.perception += np.where(scored, scores.perception, 0.0).sum(axis=0)
+        self.perception_only += np.where(servperf_scored, scores.perception_only, 0.0).sum(axis=0)
+        self.negative += (scores.gap < 0).sum(axis=0)
+        self.perception_only_n += servperf_scored.sum(axis=0)
+        self.no_answers += (scores.answered == 0).sum(axis=0)
+        self.too_few += ((scores.answered > 0) & (scores.answered < self.required)).sum(axis=0)
+
+
+class _ReliabilityAccumulator:
+    """Per dimension and facet (E, P, gap): the co-moments of the listwise-complete respondents."""
+
+    def __init__(self, groups: list[slice]) -> None:
+        self.groups = groups
+        self.comoments = {(d, key): CoMoments(columns.stop - columns.start) for d, columns in enumerate(groups)
+                          for key in FACET_KEYS}
+
+    def add(self, block: PreparedBlock) -> None:
+        for d, columns in enumerate(self.groups):
+            width = columns.stop - columns.start
+            complete_e = (~block.missing_e[:, columns]).sum(axis=1) == width
+            complete_p = (~block.missing_p[:, columns]).sum(axis=1) == width
+            self.comoments[(d, "expectation")].add_rows(block.e_zeroed[:, columns], complete_e)
+            self.comoments[(d, "perception")].add_rows(block.p_zeroed[:, columns], complete_p)
+            self.comoments[(d, "gap")].add_rows(block.g_paired[:, columns], complete_e & complete_p)
+
+    def results(self, config: InstrumentConfig, confidence: float) -> tuple[
+            dict[str, dict[str, Alpha]], dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+        """Alpha per dimension and facet; alpha-if-deleted and item–total r per item and facet."""
+        alphas: dict[str, dict[str, Alpha]] = {}
+        if_deleted: dict[str, dict[str, float]] = {item.id: {} for _, item in config.items()}
+        item_total: dict[str, dict[str, float]] = {item.id: {} for _, item in config.items()}
+        for d, dimension in enumerate(config.dimensions):
+            alphas[dimension.id] = {}
+            for key in FACET_KEYS:
+                result = self.comoments[(d, key)].reliability(confidence)
+                alphas[dimension.id][key] = Alpha(result.n, result.alpha, result.ci_low, result.ci_high)
+                for offset, item in enumerate(dimension.items):
+                    if_deleted[item.id][key] = float(result.alpha_if_deleted[offset])
+                    item_total[item.id][key] = float(result.item_total[offset])
+        return alphas, if_deleted, item_total
+
+
+class _QualityCounter:
+    """Respondents used (in the gap analysis, or without expectation ratings in the perception-only
+    scores) and straight-liners (at least four answers, all the same)."""
+
+    def __init__(self, has_expectation: bool) -> None:
+        self.has_expectation = has_expectation
+        self.rows_used = 0
+        self.straight_liners = 0
+
+    def add(self, block_e: FloatArray, block_p: FloatArray, block: PreparedBlock, scores: DimensionScores) -> None:
+        used = ~np.isnan(scores.gap) if self.has_expectation else ~np.isnan(scores.perception_only)
+        self.rows_used += int(used.any(axis=1).sum())
+        answered = (~block.missing_e).sum(axis=1) + (~block.missing_p).sum(axis=1)
+        # fmax/fmin skip NaN; a respondent with no answers has a NaN spread and is not counted.
+        spread = (np.fmax(np.fmax.reduce(block_e, axis=1), np.fmax.reduce(block_p, axis=1))
+                  - np.fmin(np.fmin.reduce(block_e, axis=1), np.fmin.reduce(block_p, axis=1)))
+        self.straight_liners += int(((answered >= 4) & (spread == 0)).sum())
+
+
+def item_groups(config: InstrumentConfig, responses: Responses) -> list[slice]:
+    """Each dimension's items as one run of columns (items follow config order)."""
+    position_of = {item_id: position for position, item_id in enumerate(responses.item_ids)}
+    groups = []
+    for dimension in config.dimensions:
+        first = position_of[dimension.items[0].id]
+        groups.append(slice(first, first + len(dimension.items)))
+    return groups
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> FloatArray:
+    """numerator / denominator, NaN where the denominator is 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(numerator / denominator, dtype=float)
+
+
 def analyze_with_scores(config: InstrumentConfig, responses: Responses,
                         options: AnalysisOptions | None = None) -> tuple[Assessment, FloatArray]:
     """The assessment, and the respondent dimension gaps (respondents × dimensions) behind it.
 
     Respondents are processed in blocks of :data:`BLOCK_ROWS`; each block adds to mergeable
-    moments (counts, means, co-moments), so the result equals the whole-sample computation while
-    every intermediate array stays small.
+    accumulators (counts, means, co-moments), so the result equals the whole-sample computation
+    while every intermediate array stays small. Definitions: docs/method.md §1 and §5.
     """
     options = options or AnalysisOptions()
     analysis = config.analysis
@@ -268,175 +387,111 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
     test = options.test or analysis.test.value
     correction = options.correction or analysis.correction.value
     respondents = responses.rows_read
-    item_count = len(responses.item_ids)
     has_expectation = Facet.EXPECTATION in responses.facets
-    # Two block buffers, reused for every block, so that no large array is allocated per block.
-    e_buffer = np.full((min(BLOCK_ROWS, max(respondents, 1)), item_count), np.nan, order="F")
-    p_buffer = np.empty_like(e_buffer, order="F")
-    position_of = {item_id: position for position, item_id in enumerate(responses.item_ids)}
-    # Items follow config order, so each dimension's items are one contiguous run of columns.
-    groups = []
-    for dimension in config.dimensions:
-        first = position_of[dimension.items[0].id]
-        groups.append(slice(first, first + len(dimension.items)))
-    dimension_ids = [d.id for d in config.dimensions]
-    dimension_count = len(groups)
-
-    item_gap = Moments(item_count)
-    item_sums = np.zeros((3, item_count))  # paired E, paired P, P alone
-    item_counts = np.zeros((2, item_count), dtype=np.int64)  # negative gaps, P answered
-    dimension_gap = Moments(dimension_count)
-    dimension_sums = np.zeros((3, dimension_count))  # E_rd, P_rd, perception-only
-    dimension_counts = np.zeros((4, dimension_count), dtype=np.int64)  # negative, perception-only n, none, too few
-    reliability = {(d, key): CoMoments(columns.stop - columns.start) for d, columns in enumerate(groups)
-                   for key in FACET_KEYS}
-    weighted = (_WeightedAccumulator(dimension_count, config.importance.points_tolerance)
-                if responses.points is not None else None)
-    segment_columns = list(options.segment_by) or list(responses.segments)
-    segments = {column: _SegmentAccumulator(responses.segments[column], dimension_count)
-                for column in segment_columns}
-    rows_used = straight_liners = 0
-    required: list[int] = [required_items(g.stop - g.start, analysis.min_item_ratio) for g in groups]
-    # Respondent dimension gaps are kept (respondents × dimensions) for segment tests and the bootstrap.
-    respondent_gaps = np.full((respondents, dimension_count), np.nan)
-    respondent_measure = respondent_gaps
     has_tolerance = Facet.ADEQUATE in responses.facets and Facet.DESIRED in responses.facets
-    tolerance = ToleranceAccumulator(item_count, groups, required) if has_tolerance else None
-    if has_tolerance and not has_expectation:
-        respondent_measure = np.full((respondents, dimension_count), np.nan)
-    a_buffer = np.empty_like(p_buffer, order="F") if has_tolerance else None
-    d_buffer = np.empty_like(p_buffer, order="F") if has_tolerance else None
+    groups = item_groups(config, responses)
+    dimension_ids = [d.id for d in config.dimensions]
+    required = [required_items(g.stop - g.start, analysis.min_item_ratio) for g in groups]
+
+    items = _ItemAccumulator(len(responses.item_ids))
+    dimensions = _DimensionAccumulator(len(groups), required)
+    reliability = _ReliabilityAccumulator(groups)
+    quality = _QualityCounter(has_expectation)
+    weighted = (_WeightedAccumulator(len(groups), config.importance.points_tolerance)
+                if responses.points is not None else None)
+    segments = {column: _SegmentAccumulator(responses.segments[column], len(groups))
+                for column in list(options.segment_by) or list(responses.segments)}
+    tolerance = ToleranceAccumulator(len(responses.item_ids), groups, required) if has_tolerance else None
+    # Respondent dimension gaps are kept (respondents × dimensions) for segment tests and the
+    # bootstrap; without expectation ratings, segments compare the adequacy gap MSA = P − adequate.
+    respondent_gaps = np.full((respondents, len(groups)), np.nan)
+    respondent_measure = respondent_gaps if has_expectation or not has_tolerance else np.full_like(respondent_gaps,
+                                                                                                     np.nan)
+    # Block buffers, reused for every block, so that no large array is allocated per block.
+    read = (Facet.EXPECTATION, Facet.PERCEPTION, *((Facet.ADEQUATE, Facet.DESIRED) if has_tolerance else ()))
+    buffer = {facet: np.full((min(BLOCK_ROWS, max(respondents, 1)), len(responses.item_ids)), np.nan, order="F")
+              for facet in read}
 
     for start in range(0, max(respondents, 1), BLOCK_ROWS):
         rows = slice(start, min(start + BLOCK_ROWS, respondents))
-        block_p = responses.block(Facet.PERCEPTION, rows, p_buffer)
-        block_e = responses.block(Facet.EXPECTATION, rows, e_buffer) if has_expectation else \
-            e_buffer[: block_p.shape[0]]
+        block_p = responses.block(Facet.PERCEPTION, rows, buffer[Facet.PERCEPTION])
+        block_e = responses.block(Facet.EXPECTATION, rows, buffer[Facet.EXPECTATION]) if has_expectation else \
+            buffer[Facet.EXPECTATION][: block_p.shape[0]]
         block = PreparedBlock.of(block_e, block_p)
-        answered_p = ~block.missing_p
-        item_gap.add_present(block.g_paired, block.paired)
-        item_sums[0] += block.e_paired.sum(axis=0)
-        item_sums[1] += block.p_paired.sum(axis=0)
-        item_sums[2] += block.p_zeroed.sum(axis=0)
-        item_counts[0] += (block.g_paired < 0).sum(axis=0)
-        item_counts[1] += answered_p.sum(axis=0)
-
         scores = dimension_scores_of(block, groups, analysis.min_item_ratio)
         respondent_gaps[rows] = scores.gap
-        # Segments compare the gap; without expectation ratings, the adequacy gap MSA = P − adequate.
-        segment_measure = scores.gap
         if tolerance is not None:
-            block_msa = tolerance.add(responses.block(Facet.ADEQUATE, rows, a_buffer),
-                                      responses.block(Facet.DESIRED, rows, d_buffer), block_p)
+            block_msa = tolerance.add(responses.block(Facet.ADEQUATE, rows, buffer[Facet.ADEQUATE]),
+                                      responses.block(Facet.DESIRED, rows, buffer[Facet.DESIRED]), block_p)
             if not has_expectation:
-                segment_measure = block_msa
                 respondent_measure[rows] = block_msa
-        scored = ~np.isnan(scores.gap)
-        dimension_gap.add(scores.gap)
-        dimension_sums[0] += np.where(scored, scores.expectation, 0.0).sum(axis=0)
-        dimension_sums[1] += np.where(scored, scores.perception, 0.0).sum(axis=0)
-        servperf_scored = ~np.isnan(scores.perception_only)
-        dimension_sums[2] += np.where(servperf_scored, scores.perception_only, 0.0).sum(axis=0)
-        dimension_counts[0] += (scores.gap < 0).sum(axis=0)
-        dimension_counts[1] += servperf_scored.sum(axis=0)
-        dimension_counts[2] += (scores.answered == 0).sum(axis=0)
-        dimension_counts[3] += ((scores.answered > 0) & (scores.answered < np.array(required))).sum(axis=0)
-        # "Used": in the gap analysis, or (without expectation ratings) in the perception-only scores.
-        rows_used += int((scored if has_expectation else servperf_scored).any(axis=1).sum())
-
-        for d, columns in enumerate(groups):
-            width = columns.stop - columns.start
-            complete_e = (~block.missing_e[:, columns]).sum(axis=1) == width
-            complete_p = answered_p[:, columns].sum(axis=1) == width
-            reliability[(d, "expectation")].add_rows(block.e_zeroed[:, columns], complete_e)
-            reliability[(d, "perception")].add_rows(block.p_zeroed[:, columns], complete_p)
-            reliability[(d, "gap")].add_rows(block.g_paired[:, columns], complete_e & complete_p)
+        items.add(block)
+        dimensions.add(scores)
+        reliability.add(block)
+        quality.add(block_e, block_p, block, scores)
         if weighted is not None and responses.points is not None:
             weighted.add(responses.points[rows], scores.gap)
         for accumulator in segments.values():
-            accumulator.add(rows, segment_measure)
-        answered_count = (~block.missing_e).sum(axis=1) + answered_p.sum(axis=1)
-        # fmax/fmin skip NaN; a respondent with no answers has a NaN spread and is not counted.
-        spread = (np.fmax(np.fmax.reduce(block_e, axis=1), np.fmax.reduce(block_p, axis=1))
-                  - np.fmin(np.fmin.reduce(block_e, axis=1), np.fmin.reduce(block_p, axis=1)))
-        straight_liners += int(((answered_count >= 4) & (spread == 0)).sum())
+            accumulator.add(rows, respondent_measure[rows])
 
-    item_test = item_gap.summary(confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        item_e = item_sums[0] / item_test.n
-        item_p = item_sums[1] / item_test.n
-        item_p_only = item_sums[2] / item_counts[1]
-        item_share_negative = item_counts[0] / item_test.n
-    item_wilcoxon = None
-    dimension_wilcoxon = None
-    if test in ("wilcoxon", "both"):
-        # The signed-rank test needs every difference, not moments: the items' from the full arrays,
-        # the dimensions' from the respondent gaps kept during the block pass.
-        item_wilcoxon = wilcoxon_p(item_gaps(responses))
-        dimension_wilcoxon = wilcoxon_p(respondent_gaps)
+    # The signed-rank test needs every difference, not moments: the items' from the full arrays,
+    # the dimensions' from the respondent gaps kept during the block pass.
+    wilcoxon = test in ("wilcoxon", "both")
+    item_test = items.gap.summary(confidence)
+    item_wilcoxon = wilcoxon_p(item_gaps(responses)) if wilcoxon else None
     item_p_values, item_adjusted = _tested(item_test.p, item_wilcoxon, test, correction)
-
-    dimension_test = dimension_gap.summary(confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dimension_e = dimension_sums[0] / dimension_test.n
-        dimension_p = dimension_sums[1] / dimension_test.n
-        dimension_servperf = dimension_sums[2] / dimension_counts[1]
-        dimension_share_negative = dimension_counts[0] / dimension_test.n
+    dimension_test = dimensions.gap.summary(confidence)
+    dimension_wilcoxon = wilcoxon_p(respondent_gaps) if wilcoxon else None
     dimension_p_values, dimension_adjusted = _tested(dimension_test.p, dimension_wilcoxon, test, correction)
     weighted_result = _weighted_result(weighted, config.importance.weights, dimension_test.mean, dimension_ids)
+    alphas, alpha_if_deleted, item_total = reliability.results(config, confidence)
 
-    alphas: dict[str, dict[str, Alpha]] = {}
-    item_alpha_if_deleted: dict[str, dict[str, float]] = {item_id: {} for item_id in responses.item_ids}
-    item_total: dict[str, dict[str, float]] = {item_id: {} for item_id in responses.item_ids}
-    for d, dimension in enumerate(config.dimensions):
-        alphas[dimension.id] = {}
-        for key in FACET_KEYS:
-            result = reliability[(d, key)].reliability(confidence)
-            alphas[dimension.id][key] = Alpha(result.n, result.alpha, result.ci_low, result.ci_high)
-            for offset, item in enumerate(dimension.items):
-                item_alpha_if_deleted[item.id][key] = float(result.alpha_if_deleted[offset])
-                item_total[item.id][key] = float(result.item_total[offset])
+    def shared(test_result: MeanTest, position: int, p_values: FloatArray, adjusted: FloatArray,
+               ranks: FloatArray | None) -> dict[str, object]:
+        """The fields an item and a dimension share (results.GapTest), at ``position``."""
+        return dict(
+            n=int(test_result.n[position]), gap=float(test_result.mean[position]),
+            gap_sd=float(test_result.sd[position]),
+            gap_ci=(float(test_result.ci_low[position]), float(test_result.ci_high[position])),
+            t=float(test_result.t[position]), p_value=float(p_values[position]),
+            p_adjusted=float(adjusted[position]), significant=significant(float(adjusted[position]), confidence),
+            effect_size=float(test_result.d_z[position]),
+            wilcoxon_p=None if ranks is None else float(ranks[position]),
+        )
 
-    items = []
-    for position, (dimension, item) in enumerate(config.items()):
-        items.append(ItemResult(
+    item_e, item_p = _ratio(items.paired_expectation, item_test.n), _ratio(items.paired_perception, item_test.n)
+    item_p_only, item_negative = _ratio(items.perception, items.perception_n), _ratio(items.negative, item_test.n)
+    item_results = [
+        ItemResult(
             id=item.id, dimension=dimension.id, text=item.text, reverse=item.reverse,
-            n=int(item_test.n[position]), expectation=float(item_e[position]), perception=float(item_p[position]),
-            gap=float(item_test.mean[position]), gap_sd=float(item_test.sd[position]),
-            gap_ci=(float(item_test.ci_low[position]), float(item_test.ci_high[position])),
-            t=float(item_test.t[position]), p_value=float(item_p_values[position]),
-            p_adjusted=float(item_adjusted[position]),
-            significant=significant(float(item_adjusted[position]), confidence),
-            effect_size=float(item_test.d_z[position]),
-            wilcoxon_p=None if item_wilcoxon is None else float(item_wilcoxon[position]),
-            share_negative=float(item_share_negative[position]), perception_only=float(item_p_only[position]),
-            perception_n=int(item_counts[1][position]), alpha_if_deleted=item_alpha_if_deleted[item.id],
+            expectation=float(item_e[position]), perception=float(item_p[position]),
+            share_negative=float(item_negative[position]), perception_only=float(item_p_only[position]),
+            perception_n=int(items.perception_n[position]), alpha_if_deleted=alpha_if_deleted[item.id],
             item_total=item_total[item.id],
-        ))
-
-    dimensions = []
-    for position, dimension in enumerate(config.dimensions):
-        no_answers, too_few = int(dimension_counts[2][position]), int(dimension_counts[3][position])
-        left_out = LeftOut(total=no_answers + too_few, no_answers=no_answers, too_few_items=too_few,
-                           required_items=required_items(len(dimension.items), analysis.min_item_ratio),
-                           items=len(dimension.items))
-        dimensions.append(DimensionResult(
+            **shared(item_test, position, item_p_values, item_adjusted, item_wilcoxon),  # type: ignore[arg-type]
+        )
+        for position, (dimension, item) in enumerate(config.items())
+    ]
+    dimension_e = _ratio(dimensions.expectation, dimension_test.n)
+    dimension_p = _ratio(dimensions.perception, dimension_test.n)
+    dimension_servperf = _ratio(dimensions.perception_only, dimensions.perception_only_n)
+    dimension_negative = _ratio(dimensions.negative, dimension_test.n)
+    dimension_results = [
+        DimensionResult(
             id=dimension.id, name=dimension.name, items=[item.id for item in dimension.items],
-            n=int(dimension_test.n[position]), expectation=float(dimension_e[position]),
-            perception=float(dimension_p[position]), gap=float(dimension_test.mean[position]),
-            gap_sd=float(dimension_test.sd[position]),
-            gap_ci=(float(dimension_test.ci_low[position]), float(dimension_test.ci_high[position])),
-            t=float(dimension_test.t[position]), p_value=float(dimension_p_values[position]),
-            p_adjusted=float(dimension_adjusted[position]),
-            significant=significant(float(dimension_adjusted[position]), confidence),
-            effect_size=float(dimension_test.d_z[position]),
-            wilcoxon_p=None if dimension_wilcoxon is None else float(dimension_wilcoxon[position]),
-            share_negative=float(dimension_share_negative[position]),
-            perception_only=float(dimension_servperf[position]),
-            perception_only_n=int(dimension_counts[1][position]),
-            alpha=alphas[dimension.id], left_out=left_out, weight=weighted_result.weights.get(dimension.id),
-        ))
-
+            expectation=float(dimension_e[position]), perception=float(dimension_p[position]),
+            share_negative=float(dimension_negative[position]), perception_only=float(dimension_servperf[position]),
+            perception_only_n=int(dimensions.perception_only_n[position]), alpha=alphas[dimension.id],
+            left_out=LeftOut(total=int(dimensions.no_answers[position] + dimensions.too_few[position]),
+                             no_answers=int(dimensions.no_answers[position]),
+                             too_few_items=int(dimensions.too_few[position]), required_items=required[position],
+                             items=len(dimension.items)),
+            weight=weighted_result.weights.get(dimension.id),
+            **shared(dimension_test, position, dimension_p_values, dimension_adjusted,  # type: ignore[arg-type]
+                     dimension_wilcoxon),
+        )
+        for position, dimension in enumerate(config.dimensions)
+    ]
     overall = Overall(
         expectation=float(np.mean(dimension_e)), perception=float(np.mean(dimension_p)),
         gap=float(np.mean(dimension_test.mean)), perception_only=float(np.mean(dimension_servperf)),
@@ -444,34 +499,35 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
         weighting=weighted_result.method, weighted_n=weighted_result.n, weights=weighted_result.weights,
         weighting_excluded=weighted_result.excluded,
     )
-    segment_results = [result for column, accumulator in segments.items()
-                       for result in accumulator.results(column, dimension_ids, analysis.min_segment_n)]
-    segment_tests = [test for column, accumulator in segments.items()
-                     for test in segment_tests_of(column, accumulator, respondent_measure, dimension_ids,
-                                                  analysis.min_segment_n, correction, confidence)]
     notes = []
     if not has_expectation:
         notes.append("no expectation ratings: gaps are not computed; perception-only scores are reported")
     if responses.ids_from_rows:
         notes.append("no respondent id column: respondents are identified by their spreadsheet row")
-    quality = DataQuality(
+    data_quality = DataQuality(
         file=responses.path, file_format=responses.file_format, encoding=responses.encoding,
-        delimiter=responses.delimiter, rows_read=respondents, rows_used=rows_used,
+        delimiter=responses.delimiter, rows_read=respondents, rows_used=quality.rows_used,
         ids_from_rows=responses.ids_from_rows, missing_cells=responses.missing_cells,
         invalid_as_missing=[CellNote(i.row, i.column, i.header, i.value, i.message)
                             for i in responses.invalid_as_missing],
-        straight_liners=straight_liners, notes=notes,
+        straight_liners=quality.straight_liners, notes=notes,
     )
     return Assessment(
         instrument_id=config.instrument.id, instrument_name=config.instrument.name,
         languages=list(config.instrument.languages),
         scale=(config.instrument.scale.min, config.instrument.scale.max),
         facets=[facet.value for facet in config.instrument.facets], confidence=confidence, test=test,
-        correction=correction, min_segment_n=analysis.min_segment_n, items=items, dimensions=dimensions,
-        overall=overall, segments=segment_results, data_quality=quality,
+        correction=correction, min_segment_n=analysis.min_segment_n, items=item_results,
+        dimensions=dimension_results, overall=overall,
+        segments=[result for column, accumulator in segments.items()
+                  for result in accumulator.results(column, dimension_ids, analysis.min_segment_n)],
+        data_quality=data_quality,
         tolerance=tolerance.result(responses.item_ids, dimension_ids, confidence) if tolerance else None,
-        segment_tests=segment_tests, segment_measure="gap" if has_expectation or not has_tolerance else "msa",
-        shortfalls=[item.id for item in sorted(items, key=lambda item: item.gap)
+        segment_tests=[result for column, accumulator in segments.items()
+                       for result in segment_tests_of(column, accumulator, respondent_measure, dimension_ids,
+                                                      analysis.min_segment_n, correction, confidence)],
+        segment_measure="gap" if has_expectation or not has_tolerance else "msa",
+        shortfalls=[item.id for item in sorted(item_results, key=lambda item: item.gap)
                     if item.significant and math.isfinite(item.gap) and item.gap < 0],
     ), respondent_gaps
 

@@ -270,7 +270,8 @@ def _close(left: object, right: object, path: str = "") -> list[str]:
     if isinstance(left, list) and isinstance(right, list):
         if len(left) != len(right):
             return [path]
-        return [p for index, pair in enumerate(zip(left, right, strict=True)) for p in _close(*pair, f"{path}[{index}]")]
+        pairs = enumerate(zip(left, right, strict=True))
+        return [p for index, (one, other) in pairs for p in _close(one, other, f"{path}[{index}]")]
     if isinstance(left, float) and isinstance(right, float):
         same = left == right or abs(left - right) <= 1e-12 * max(1.0, abs(left)) or (left != left and right != right)
         return [] if same else [path]

@@ -29,6 +29,7 @@ class Example:
 
     @property
     def fails(self) -> bool:
+        """Whether the example fails its rule (it has a position)."""
         return self.line is not None
 
 
@@ -77,6 +78,7 @@ class Finding:
 
     @property
     def code(self) -> str:
+        """The rule's code, e.g. ``SG201``."""
         return self.rule.code
 
     @property
@@ -90,6 +92,7 @@ class Finding:
         return self.level is Severity.ERROR
 
     def sort_key(self) -> tuple[str, int, int, str]:
+        """Findings sort by file, line, column and code."""
         return (self.file, self.line, self.column, self.rule.code)
 
 

@@ -97,6 +97,7 @@ class PreparedBlock:
 
     @classmethod
     def of(cls, expectation: FloatArray, perception: FloatArray) -> PreparedBlock:
+        """The prepared block of E and P answers (respondents × items, NaN = missing)."""
         missing_e, missing_p = np.isnan(expectation), np.isnan(perception)
         paired = ~missing_e & ~missing_p
         e_zeroed = np.where(missing_e, 0.0, expectation)

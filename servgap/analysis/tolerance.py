@@ -102,6 +102,7 @@ class ToleranceAccumulator:
         return rows
 
     def result(self, item_ids: list[str], dimension_ids: list[str], confidence: float) -> Tolerance:
+        """MSA, MSS, width, zone and share below the minimum, per item and dimension, with intervals."""
         return Tolerance(
             items=self._rows(item_ids, self.item_moments, self.item_below, confidence),
             dimensions=self._rows(dimension_ids, self.dimension_moments, self.dimension_below, confidence),

@@ -264,6 +264,7 @@ class FactorChecker:
         self.base = base
 
     def run(self) -> list[Finding]:
+        """Every finding of the factor set's rules."""
         return [*self.identities(), *self.texts(), *self.scale()]
 
     def _at(self, rule: Rule, path: KeyPath, message: str, key: bool = False) -> Finding:
@@ -272,6 +273,8 @@ class FactorChecker:
         return Finding(self.file, position.line, position.column, rule, message)
 
     def identities(self) -> Iterator[Finding]:
+        """SG201, SG213, SG208: unique ids, factors with statements, gaps 1 to 4."""
+
         first: dict[str, int] = {}
         for f_index, factor in enumerate(self.factors.factors):
             places: list[tuple[KeyPath, str]] = [(("factors", f_index, "id"), factor.id)]
@@ -291,6 +294,7 @@ class FactorChecker:
                                "1 to 4")
 
     def texts(self) -> Iterator[Finding]:
+        """SG207: every factor name and statement in every declared language."""
         for f_index, factor in enumerate(self.factors.factors):
             entries: list[tuple[KeyPath, LocalText]] = [(("factors", f_index, "name"), factor.name)]
             entries += [(("factors", f_index, "items", i, "text"), item.text) for i, item in enumerate(factor.items)]
@@ -301,6 +305,7 @@ class FactorChecker:
                                        f"'{language}' text; the languages are {', '.join(self.languages)}", key=True)
 
     def scale(self) -> Iterator[Finding]:
+        """SG204: the factor set's scale has min below max."""
         if self.factors.scale.min >= self.factors.scale.max:
             yield self._at(rules.SCALE_BOUNDS, ("scale", "max"), f"scale max ({self.factors.scale.max}) must be "
                            f"greater than min ({self.factors.scale.min})")

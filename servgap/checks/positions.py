@@ -34,6 +34,7 @@ class SourceMap:
         return self._nearest(path, prefer_key=True)
 
     def has(self, path: KeyPath) -> bool:
+        """Whether ``path`` was written in the file (rather than taken from a default)."""
         return path in self.values
 
     def _nearest(self, path: KeyPath, prefer_key: bool) -> Position:

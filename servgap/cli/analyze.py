@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 
 class ReportFormat(StrEnum):
+    """The formats of `servgap analyze --format`."""
+
     table = "table"
     json = "json"
     csv = "csv"
@@ -207,6 +209,8 @@ def demo(
 
 
 class ChecklistFormat(StrEnum):
+    """The formats of `servgap checklist --format`."""
+
     table = "table"
     markdown = "markdown"
     json = "json"

@@ -15,6 +15,8 @@ from servgap.errors import ExitCode, UserError
 
 
 class CheckFormat(StrEnum):
+    """The formats of `servgap check --format` (docs/check-output.md)."""
+
     text = "text"
     json = "json"
     github = "github"

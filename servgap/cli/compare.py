@@ -17,6 +17,8 @@ from servgap.errors import ExitCode, UserError
 
 
 class CompareFormat(StrEnum):
+    """The formats of `servgap compare --format`."""
+
     table = "table"
     json = "json"
     markdown = "markdown"

@@ -17,11 +17,15 @@ from servgap.render.inert import inert_path
 
 
 class ListFormat(StrEnum):
+    """The formats of `servgap templates --format`."""
+
     text = "text"
     json = "json"
 
 
 class RulesFormat(StrEnum):
+    """The formats of `servgap rules --format` (markdown: the table of docs/config-reference.md)."""
+
     text = "text"
     json = "json"
     markdown = "markdown"
@@ -55,6 +59,8 @@ def rules(
 
 
 class SchemaKind(StrEnum):
+    """Which JSON Schema `servgap schema` prints."""
+
     config = "config"
     factors = "factors"
 

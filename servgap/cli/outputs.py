@@ -75,6 +75,8 @@ def remove_pending_temporaries() -> None:
 
 
 class OutputKind(StrEnum):
+    """How an output is written: to standard output, directly to a device, or through a temporary file."""
+
     stdout = "stdout"
     device = "device"  # a character device or FIFO: written directly
     regular = "regular"  # a regular file (new or existing): temporary file, then rename

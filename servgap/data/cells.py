@@ -71,6 +71,7 @@ CHECK_ROWS = 1 << 16
 
 
 def out_of_range_block(values: FloatArray, kind: str, low: int, high: int) -> np.ndarray:
+    """Cells of ``values`` off the scale (or, for points, negative or infinite); NaN is never out of range."""
     with np.errstate(invalid="ignore"):
         if kind == "scale":
             # NaN compares False, so missing cells are never out of range.
@@ -79,6 +80,7 @@ def out_of_range_block(values: FloatArray, kind: str, low: int, high: int) -> np
 
 
 def why_invalid(value: object, kind: str, low: int, high: int) -> str:
+    """Why a cell is invalid, in words, for the refusal's list."""
     from servgap.data.xlsx import EXCEL_ERRORS
 
     text = unicodedata.normalize("NFKC", str(value)).strip()
@@ -103,6 +105,7 @@ def collect_invalid(
     issues: list[DataIssue], invalid: np.ndarray, original: pd.Series, column: int, header: str, kind: str,
     config: InstrumentConfig, rule: Rule, row_numbers: np.ndarray,
 ) -> None:
+    """Add an issue per invalid cell of one column, with its spreadsheet row, column and value."""
     scale = config.instrument.scale
     for position in np.flatnonzero(invalid):
         value = original.iloc[position]

@@ -28,23 +28,28 @@ class DataIssue:
         return Finding(file, self.row, self.column, self.rule, self.message)
 
     def describe(self) -> str:
+        """The issue as one line: ``row R, column C 'header': message``."""
         where = f"row {self.row}" if self.row else "file"
         column = f", column {self.column} '{short_text(self.header)}'" if self.column else ""
         return f"{where}{column}: {self.message}"
 
 
 def short_text(text: str, limit: int = 60) -> str:
+    """``text`` on one line, whitespace runs folded, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class Refusal(Exception):
+    """Raised while reading a table when the whole file is refused; carries its :class:`DataIssue`."""
+
     def __init__(self, issue: DataIssue) -> None:
         super().__init__(issue.message)
         self.issue = issue
 
 
 def refuse(rule: Rule, message: str, row: int = 0, column: int = 0, header: str = "") -> Refusal:
+    """A :class:`Refusal` of ``rule`` with its message, row, column and header."""
     return Refusal(DataIssue(rule, row, column, header, message))
 
 

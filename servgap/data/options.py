@@ -14,6 +14,8 @@ class InvalidPolicy(StrEnum):
 
 
 class Layout(StrEnum):
+    """How a data file is laid out: one row per respondent (wide), one per answer (long), or detected."""
+
     auto = "auto"
     wide = "wide"
     long = "long"

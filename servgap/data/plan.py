@@ -22,6 +22,8 @@ IMPORTANCE_CODES = {"w", "importance", "points", "weight"}
 
 @dataclass
 class ColumnPlan:
+    """Where each input of the config is in the table: 0-based column positions by item and facet, and the rest."""
+
     item_columns: dict[tuple[str, Facet], int]
     points_columns: dict[str, int] | None
     id_column: int | None
@@ -77,6 +79,8 @@ def resolve_column(ref: int | str, headers: list[str], positions: dict[str, list
 
 def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[DataIssue],
                   facet_labels: dict[Facet, str] | None = None) -> ColumnPlan:
+    """The column plan of a table's headers for ``config``; every column not found is an issue (SG304, SG309)."""
+
     positions: dict[str, list[int]] = {}
     for index, header in enumerate(headers):
         positions.setdefault(header, []).append(index)

@@ -104,11 +104,14 @@ class Responses:
 
 @dataclass
 class ReadOutcome:
+    """The responses read from a file (None when it is refused) and every issue found."""
+
     responses: Responses | None
     issues: list[DataIssue]
 
     @property
     def errors(self) -> list[DataIssue]:
+        """The issues that refuse the file."""
         return [issue for issue in self.issues if issue.is_error]
 
 

@@ -42,6 +42,7 @@ class Source:
 
     @property
     def name(self) -> str:
+        """The input as messages name it."""
         return "standard input" if str(self.path) == STDIN else str(self.path)
 
     def head(self, size: int) -> bytes:
@@ -52,6 +53,7 @@ class Source:
             return stream.read(size)
 
     def read_all(self) -> bytes:
+        """Every byte of the input (a regular file is read now; a stream was read when opened)."""
         if self.data is not None:
             return self.data
         return self.path.read_bytes()

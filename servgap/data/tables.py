@@ -23,6 +23,8 @@ from servgap.data.sources import Source, SourceTooLarge, SourceUnreadable, open_
 
 @dataclass
 class Table:
+    """A data file as cells: a DataFrame with 0-based column positions, the headers, and how it was read."""
+
     frame: pd.DataFrame  # columns are 0-based positions
     headers: list[str]
     file_format: str

@@ -51,6 +51,7 @@ def points_column(config: InstrumentConfig, dimension_id: str) -> ColumnRef:
 
 
 def points_header(config: InstrumentConfig, dimension_id: str) -> str:
+    """The header the importance pattern gives a dimension's points column."""
     return fill(config.data.patterns.importance, dimension=dimension_id)
 
 

@@ -150,6 +150,7 @@ class Patterns(_Strict):
         return pattern
 
     def for_facet(self, facet: Facet) -> str:
+        """The column-name pattern of one facet."""
         return str(getattr(self, facet.value))
 
 
@@ -162,6 +163,8 @@ class ItemColumns(_Strict):
     desired: ColumnRef | None = None
 
     def for_facet(self, facet: Facet) -> int | str | None:
+        """The column an item's facet is mapped to here (header text or 1-based position), if any."""
+
         value: int | str | None = getattr(self, facet.value)
         return value
 
@@ -190,18 +193,24 @@ class DataMapping(_Strict):
 
 
 class Test(StrEnum):
+    """The significance test of the gaps: paired t, Wilcoxon signed-rank, or both (t drives significance)."""
+
     TTEST = "ttest"
     WILCOXON = "wilcoxon"
     BOTH = "both"
 
 
 class Correction(StrEnum):
+    """The multiple-comparison adjustment: Holm, Benjamini–Hochberg, or none."""
+
     HOLM = "holm"
     FDR_BH = "fdr_bh"
     NONE = "none"
 
 
 class PriorityMethod(StrEnum):
+    """How the checklist ranks items (docs/method.md §4)."""
+
     IMPORTANCE_GAP = "importance_gap"
     GAP = "gap"
     ZONE_FIRST = "zone_first"
@@ -290,6 +299,8 @@ class FactorSet(_Strict):
 
 
 class FactorSetInfo(_Strict):
+    """A factor set's identity: id, name per language, and its languages."""
+
     id: Identifier
     name: LocalText
     languages: list[LanguageCode] = Field(default_factory=lambda: ["en"], min_length=1)

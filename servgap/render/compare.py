@@ -54,6 +54,7 @@ def _table(rows: list[ChangeRow], heading: str, comparison: WaveComparison, lang
 
 
 def comparison_report(comparison: WaveComparison, language: str, fallbacks: list[str]) -> RenderableType:
+    """The wave comparison for the terminal: the overall change, then dimensions and items."""
     comparison = inert_assessment(comparison)  # text from files shown as text, whoever calls
     text = _labels(language)
     return Group(
@@ -71,6 +72,7 @@ def comparison_report(comparison: WaveComparison, language: str, fallbacks: list
 
 
 def comparison_json(comparison: WaveComparison, language: str, fallbacks: list[str]) -> str:
+    """The wave comparison as JSON (docs/json-output.md, servgap compare)."""
     def row(entry: ChangeRow) -> dict:
         return {**asdict(entry), "name": pick(entry.name, language, fallbacks), "change_ci": list(entry.change_ci)}
 
@@ -89,6 +91,7 @@ def comparison_json(comparison: WaveComparison, language: str, fallbacks: list[s
 
 
 def comparison_markdown(comparison: WaveComparison, language: str, fallbacks: list[str]) -> str:
+    """The wave comparison as Markdown tables."""
     comparison = inert_assessment(comparison)  # text from files shown as text, whoever calls
     text = _labels(language)
     level = text["ci"].format(level=comparison.confidence * 100)

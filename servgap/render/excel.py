@@ -103,6 +103,7 @@ def fit_row_heights(sheet: Worksheet, first: int, last: int) -> None:
 
 
 def print_setup(sheet: Worksheet, header_row: int | None = None) -> None:
+    """Landscape, fit to width, the header row repeated on every printed page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
@@ -118,6 +119,7 @@ def show_axes(chart: Any) -> None:
 
 
 def sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB pieces."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
@@ -139,12 +141,15 @@ class WorkbookBuilder:
         self.book.remove(self.book.active)
 
     def pick(self, text: Any) -> str:
+        """A text in the workbook's language."""
         return pick(text, self.language, self.a.languages)
 
     def sheet(self, key: str) -> Worksheet:
+        """A new sheet with its title in the workbook's language."""
         return self.book.create_sheet(safe_sheet_title(self.names[key]))
 
     def build(self) -> bytes:
+        """Every sheet the assessment has data for, as .xlsx bytes."""
         self.summary()
         self.items()
         self.checklist()
@@ -170,6 +175,7 @@ class WorkbookBuilder:
     # --- sheets ----------------------------------------------------------------------------------
 
     def summary(self) -> None:
+        """The Summary sheet: dimension gaps with intervals, the radar and the gap bars."""
         a, w = self.a, self.w
         sheet = self.sheet("summary")
         put(sheet, 1, 1, w["title"])
@@ -225,6 +231,7 @@ class WorkbookBuilder:
         print_setup(sheet, top)
 
     def items(self) -> None:
+        """The Items sheet: every item's E, P, gap, interval, test and effect size."""
         a, w = self.a, self.w
         sheet = self.sheet("items")
         priority = {e.ref: e.priority for e in a.checklist.entries if e.kind == "item"} if a.checklist else {}
@@ -247,6 +254,7 @@ class WorkbookBuilder:
         print_setup(sheet, 1)
 
     def checklist(self) -> None:
+        """The Checklist sheet, with Owner, Due and Status columns to fill in."""
         a, w = self.a, self.w
         sheet = self.sheet("checklist")
         checklist = a.checklist
@@ -270,6 +278,7 @@ class WorkbookBuilder:
         print_setup(sheet, 1)
 
     def management(self) -> None:
+        """The Management sheet: gaps 1–4 beside the customer gap, factors and their risks."""
         from servgap.render.terminal import CHAIN
 
         a, w = self.a, self.w
@@ -320,6 +329,7 @@ class WorkbookBuilder:
         print_setup(sheet, 1)
 
     def tolerance(self) -> None:
+        """The Zone sheet: adequate, desired, perceived, MSA, MSS and the zone."""
         a, w = self.a, self.w
         tolerance = a.tolerance
         assert tolerance is not None
@@ -362,6 +372,7 @@ class WorkbookBuilder:
         print_setup(sheet, 1)
 
     def ipa(self) -> None:
+        """The IPA sheet: importance against performance per item, with the quadrant."""
         a, w = self.a, self.w
         ipa = a.ipa
         assert ipa is not None
@@ -394,6 +405,7 @@ class WorkbookBuilder:
         print_setup(sheet, 1)
 
     def segments(self) -> None:
+        """The Segments sheet: dimension gaps per segment value, and the tests between them."""
         a, w = self.a, self.w
         sheet = self.sheet("segments")
         top = 1
@@ -422,6 +434,7 @@ class WorkbookBuilder:
         print_setup(sheet)
 
     def reliability(self) -> None:
+        """The Reliability sheet: alphas with intervals, alpha-if-deleted and item–total r."""
         a, w = self.a, self.w
         sheet = self.sheet("reliability")
         facets = (("expectation", w["E"]), ("perception", w["P"]), ("gap", w["gap"]))
@@ -436,6 +449,7 @@ class WorkbookBuilder:
         print_setup(sheet, 1)
 
     def quality(self) -> None:
+        """The Data quality sheet: rows read and used, missing and invalid cells, notes."""
         a, w = self.a, self.w
         quality = a.data_quality
         sheet = self.sheet("quality")
@@ -459,6 +473,7 @@ class WorkbookBuilder:
         print_setup(sheet)
 
     def about(self) -> None:
+        """The About sheet: version, date, the files and their SHA-256, how it was computed."""
         w = self.w
         sheet = self.sheet("about")
         rows: list[tuple[str, Any]] = [(w["sign"], ""), (w["version"], __version__),

@@ -81,8 +81,10 @@ WORDS = {
 
 
 def sheet_names(language: str) -> dict[str, str]:
+    """The workbook's sheet titles in ``language``."""
     return SHEETS.get(language, SHEETS["en"])
 
 
 def words(language: str) -> dict[str, str]:
+    """The workbook's words in ``language`` (English where a word has no translation)."""
     return WORDS.get(language, WORDS["en"])

@@ -214,6 +214,7 @@ def number(value: float | None, digits: int = 2, signed: bool = False) -> str:
 
 
 def p_value(value: float | None) -> str:
+    """A p-value as reports show it: three decimals, '<0.001' below that, '–' when undefined."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     return "<0.001" if value < 0.001 else f"{value:.3f}"

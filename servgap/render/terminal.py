@@ -336,6 +336,7 @@ def thermometer(adequate: float, desired: float, perception: float, low: int, hi
 
 
 def bootstrap_section(assessment: Assessment, language: str) -> list[RenderableType]:
+    """The bootstrap intervals and the rank stability note, for the terminal."""
     text = labels(language)
     result = assessment.bootstrap
     assert result is not None
@@ -355,6 +356,7 @@ def bootstrap_section(assessment: Assessment, language: str) -> list[RenderableT
 
 
 def tolerance_section(assessment: Assessment, language: str) -> list[RenderableType]:
+    """The zone-of-tolerance table with its thermometers, for the terminal."""
     text = labels(language)
     tolerance = assessment.tolerance
     assert tolerance is not None
@@ -375,6 +377,7 @@ def tolerance_section(assessment: Assessment, language: str) -> list[RenderableT
 
 
 def ipa_section(assessment: Assessment, language: str) -> list[RenderableType]:
+    """The importance–performance quadrants, for the terminal."""
     text = labels(language)
     ipa = assessment.ipa
     assert ipa is not None

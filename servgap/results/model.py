@@ -102,6 +102,8 @@ class Overall:
 
 @dataclass(frozen=True)
 class SegmentDimension:
+    """One dimension's gap among the respondents of a segment value."""
+
     n: int
     gap: float
 
@@ -120,6 +122,8 @@ class SegmentResult:
 
 @dataclass(frozen=True)
 class CellNote:
+    """An invalid cell treated as missing: row, column, header, value and why."""
+
     row: int
     column: int
     header: str
@@ -161,6 +165,8 @@ class GapItem:
 
 @dataclass(frozen=True)
 class GapDimension:
+    """One management gap for one dimension: the mean over its measured items."""
+
     id: str
     value: float | None
     items_measured: int
@@ -201,6 +207,8 @@ class ManagementGap:
 
 @dataclass(frozen=True)
 class PriorityRow:
+    """One row of gap 1's priority comparison: customers' and managers' importance and ranks."""
+
     id: str
     name: LocalText
     customer: float
@@ -223,6 +231,8 @@ class PriorityComparison:
 
 @dataclass(frozen=True)
 class ManagementResult:
+    """The four management gaps, gap 1's priority comparison and the standards coverage."""
+
     gaps: list[ManagementGap]
     priority_comparison: PriorityComparison | None
     standards_coverage: float
@@ -257,6 +267,8 @@ class ChecklistEntry:
 
 @dataclass(frozen=True)
 class Checklist:
+    """The ranked improvement checklist, the strengths, and notes on how it was ranked."""
+
     method: str
     entries: list[ChecklistEntry]
     strengths: list[str]
@@ -280,6 +292,8 @@ class SegmentTest:
 
 @dataclass(frozen=True)
 class IpaItem:
+    """One item's importance, performance and quadrant."""
+
     id: str
     dimension: str
     importance: float
@@ -389,12 +403,16 @@ class ToleranceRow:
 
 @dataclass(frozen=True)
 class Tolerance:
+    """Zone-of-tolerance rows per item and per dimension."""
+
     items: list[ToleranceRow]
     dimensions: list[ToleranceRow]
 
 
 @dataclass(frozen=True)
 class WeightedScore:
+    """The weighted gap: its value, the aggregate variant, the method, n, weights and exclusions."""
+
     value: float | None
     aggregate: float | None
     method: str
@@ -424,6 +442,8 @@ class ChangeRow:
 
 @dataclass(frozen=True)
 class WaveComparison:
+    """The change of every gap between two waves, with the overall change."""
+
     before_label: str
     after_label: str
     before_rows: int

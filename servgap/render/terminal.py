@@ -39,25 +39,51 @@ def _alpha_cell(dimension: DimensionResult) -> str:
 
 
 def build_report(assessment: Assessment, language: str, top: int = 5) -> RenderableType:
-    """The whole report as one Rich renderable."""
+    """The whole report as one Rich renderable: header, dimensions, overall scores, bootstrap, zone of
+    tolerance, IPA, largest shortfalls, segments, management gaps, the checklist, data quality."""
     assessment = inert_assessment(assessment)  # text from files shown as text, whoever calls
-    text = labels(language)
-    fallbacks = assessment.languages
-    alpha_level = 1 - assessment.confidence
-    quality = assessment.data_quality
-    parts: list[RenderableType] = []
+    has_gap = any(math.isfinite(d.gap) for d in assessment.dimensions)
+    parts: list[RenderableType] = [*header_section(assessment, language)]
+    if has_gap:
+        parts += dimension_section(assessment, language)
+    parts += overall_section(assessment, language, has_gap)
+    if assessment.bootstrap is not None:
+        parts += bootstrap_section(assessment, language)
+    if assessment.tolerance is not None:
+        parts += tolerance_section(assessment, language)
+    if assessment.ipa is not None:
+        parts += ipa_section(assessment, language)
+    if has_gap:
+        parts += shortfall_section(assessment, language, top)
+    if has_gap or assessment.segment_measure == "msa":
+        parts += segment_sections(assessment, language)
+    if assessment.management is not None:
+        parts += management_section(assessment, language)
+    if assessment.checklist is not None:
+        parts += checklist_section(assessment, language, top)
+    parts += quality_section(assessment, language)
+    return Group(*parts)
 
+
+def header_section(assessment: Assessment, language: str) -> list[RenderableType]:
+    """Title, instrument, file, rows read and used, and the sign convention."""
+    text = labels(language)
+    quality = assessment.data_quality
     header = Table.grid(padding=(0, 1))
     header.add_column(style="bold")
     header.add_column()
-    header.add_row(text["instrument"], escape(f"{pick(assessment.instrument_name, language, fallbacks)} "
+    header.add_row(text["instrument"], escape(f"{pick(assessment.instrument_name, language, assessment.languages)} "
                                               f"({assessment.instrument_id})"))
     header.add_row(text["file"], escape(quality.file))
     header.add_row(text["rows"], f"{quality.rows_read} / {quality.rows_used}")
-    parts += [Text(text["title"], style="bold"), header, Text(text["sign"], style="italic"), Text("")]
+    return [Text(text["title"], style="bold"), header, Text(text["sign"], style="italic"), Text("")]
 
+
+def dimension_section(assessment: Assessment, language: str) -> list[RenderableType]:
+    """The dimension table (n, E, P, gap with its star, interval, alphas, a bar) and its legend."""
+    text = labels(language)
+    fallbacks = assessment.languages
     span = assessment.scale[1] - assessment.scale[0]
-    has_gap = any(math.isfinite(d.gap) for d in assessment.dimensions)
     table = Table(title=text["dimensions"], box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
                   collapse_padding=True)
     longest = max(len(pick(d.name, language, fallbacks)) for d in assessment.dimensions)
@@ -77,13 +103,14 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
             _alpha_cell(dimension), gap_bar(dimension.gap, span),
         )
     correction = CORRECTION_NAMES.get(assessment.correction, assessment.correction)
-    if has_gap:
-        parts.append(table)
-        parts.append(Text(text["significance"].format(alpha=alpha_level, correction=correction)
-                          + "; " + text["test"].format(test=text.get(f"test_{assessment.test}", assessment.test),
-                                                       correction=correction), style="dim"))
-        parts.append(Text(""))
+    legend = (text["significance"].format(alpha=1 - assessment.confidence, correction=correction) + "; "
+              + text["test"].format(test=text.get(f"test_{assessment.test}", assessment.test), correction=correction))
+    return [table, Text(legend, style="dim"), Text("")]
 
+
+def overall_section(assessment: Assessment, language: str, has_gap: bool) -> list[RenderableType]:
+    """The unweighted and weighted overall scores and the perception-only score."""
+    text = labels(language)
     overall = assessment.overall
     summary = Table.grid(padding=(0, 2))
     summary.add_column()
@@ -100,18 +127,15 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
     elif has_gap:
         summary.add_row(text["weighted_none"], "–")
     summary.add_row(text["servperf"], number(overall.perception_only))
-    parts += [Text(text["overall"], style="bold"), summary, Text("")]
-    if assessment.bootstrap is not None:
-        parts.extend(bootstrap_section(assessment, language))
-    if assessment.tolerance is not None:
-        parts.extend(tolerance_section(assessment, language))
-    if assessment.ipa is not None:
-        parts.extend(ipa_section(assessment, language))
+    return [Text(text["overall"], style="bold"), summary, Text("")]
 
+
+def shortfall_section(assessment: Assessment, language: str, top: int) -> list[RenderableType]:
+    """The ``top`` largest significant shortfalls (the assessment's ``shortfalls``, in its order)."""
+    text = labels(language)
     by_id = {item.id: item for item in assessment.items}
-    shortfalls = [by_id[item_id] for item_id in assessment.shortfalls[:top]] if has_gap else []
-    if has_gap:
-        parts.append(Text(text["shortfalls"], style="bold"))
+    shortfalls = [by_id[item_id] for item_id in assessment.shortfalls[:top]]
+    parts: list[RenderableType] = [Text(text["shortfalls"], style="bold")]
     if shortfalls:
         items = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
         items.add_column(text["item"], no_wrap=True)
@@ -120,16 +144,20 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
         items.add_column(text["ci"].format(level=assessment.confidence * 100), justify="center", no_wrap=True)
         items.add_column(text["p_adj"], justify="right")
         for item in shortfalls:
-            items.add_row(item.id, escape(pick(item.text, language, fallbacks)), number(item.gap, signed=True),
-                          _ci(item.gap_ci), p_value(item.p_adjusted))
+            items.add_row(item.id, escape(pick(item.text, language, assessment.languages)),
+                          number(item.gap, signed=True), _ci(item.gap_ci), p_value(item.p_adjusted))
         parts.append(items)
-    elif has_gap:
-        parts.append(Text(text["no_shortfalls"].format(alpha=alpha_level)))
-    if has_gap:
-        parts.append(Text(""))
+    else:
+        parts.append(Text(text["no_shortfalls"].format(alpha=1 - assessment.confidence)))
+    return [*parts, Text("")]
 
-    show_segments = has_gap or assessment.segment_measure == "msa"
-    for column in dict.fromkeys(segment.column for segment in assessment.segments if show_segments):
+
+def segment_sections(assessment: Assessment, language: str) -> list[RenderableType]:
+    """Per segment column: dimension gaps per value (values across, dimensions down) and the tests."""
+    text = labels(language)
+    fallbacks = assessment.languages
+    parts: list[RenderableType] = []
+    for column in dict.fromkeys(segment.column for segment in assessment.segments):
         rows = [segment for segment in assessment.segments if segment.column == column]
         # Segments run across (there are usually a few), dimensions down, so long names never squeeze.
         title = text["segments"].format(column=escape(column))
@@ -157,12 +185,13 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
                 dimension=names[test.dimension], test=text[test.test], statistic=number(test.statistic),
                 p=p_value(test.p_adjusted)) + star))
         parts.append(Text(""))
+    return parts
 
-    if assessment.management is not None:
-        parts.extend(management_section(assessment, language))
-    if assessment.checklist is not None:
-        parts.extend(checklist_section(assessment, language, top))
 
+def quality_section(assessment: Assessment, language: str) -> list[RenderableType]:
+    """Data-quality notes: respondents not used, left out per dimension, missing and invalid cells."""
+    text = labels(language)
+    quality = assessment.data_quality
     notes: list[str] = []
     unused = quality.rows_read - quality.rows_used
     if unused:
@@ -172,7 +201,7 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
         # Respondents left out of every dimension were reported once above.
         if left.total > unused:
             notes.append(text["left_out"].format(
-                dimension=pick(dimension.name, language, fallbacks), total=left.total - unused,
+                dimension=pick(dimension.name, language, assessment.languages), total=left.total - unused,
                 no_answers=left.no_answers - unused, too_few=left.too_few_items, required=left.required_items,
                 items=left.items))
     missing = ", ".join(f"{facet} {count}" for facet, count in quality.missing_cells.items() if count)
@@ -185,10 +214,9 @@ def build_report(assessment: Assessment, language: str, top: int = 5) -> Rendera
     if quality.straight_liners:
         notes.append(text["straight"].format(count=quality.straight_liners))
     notes.extend(quality.notes)
-    if notes:
-        parts.append(Text(text["quality"], style="bold"))
-        parts.extend(Text("• " + note) for note in notes)
-    return Group(*parts)
+    if not notes:
+        return []
+    return [Text(text["quality"], style="bold"), *(Text("• " + note) for note in notes)]
 
 
 def plain_text(renderable: RenderableType, width: int = 100) -> str:

@@ -18,8 +18,8 @@ from servgap.data import rules as data_rules
 from servgap.data.cells import CellValidator, collect_invalid
 from servgap.data.issues import DataIssue, Refusal
 from servgap.data.options import InvalidPolicy, Layout, ReadOptions
-from servgap.data.plan import plan_columns
-from servgap.data.tables import read_table, table_from_frame
+from servgap.data.plan import ColumnPlan, plan_columns
+from servgap.data.tables import Table, read_table, table_from_frame
 from servgap.instrument.models import Facet, InstrumentConfig
 from servgap.stats.moments import FloatArray
 
@@ -136,31 +136,81 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
         table = table_from_frame(path) if isinstance(path, pd.DataFrame) else read_table(path, options)
     except Refusal as refusal:
         return ReadOutcome(None, [refusal.issue])
+    table, config_for_columns = _widen_if_long(table, config, options, issues)
+    if any(issue.is_error for issue in issues):
+        return ReadOutcome(None, issues)
+    plan = plan_columns(_with_segments(config_for_columns, config, segment_by), table.headers, issues, facet_labels)
+    _explain_missing_columns(plan, config_for_columns, table, issues)
+    if issues:
+        return ReadOutcome(None, issues)
+
+    reader = _ColumnReader(table, config, options, issues)
+    item_ids = [item.id for _, item in config.items()]
+    facets = {facet: reader.facet(facet, [plan.item_columns[(item_id, facet)] for item_id in item_ids], item_ids)
+              for facet in config.instrument.facets}
+    points = None
+    if plan.points_columns is not None:
+        points = np.empty((len(table.frame), len(config.dimensions)), order="F")
+        for position, dimension in enumerate(config.dimensions):
+            column = plan.points_columns[dimension.id]
+            points[:, position] = reader.checked(column, "points")
+            reader.used[f"{dimension.id}.importance"] = table.headers[column]
+        reader.missing_cells["importance"] = int(np.isnan(points).sum())
+    item_importance = None
+    if plan.importance_columns is not None:
+        item_importance = np.column_stack([reader.checked(plan.importance_columns[item_id], "scale")
+                                           for item_id in item_ids])
+    overall_quality = reader.checked(plan.overall_column, "scale") if plan.overall_column is not None else None
+    ids, ids_from_rows = _respondent_ids(table, plan.id_column, reader.row_numbers, issues)
+    segments = {name: _as_text(table.frame[column]).astype(object).where(lambda v: v.notna(), None).to_numpy()
+                for name, column in plan.segment_columns.items()}
+    if any(issue.is_error for issue in issues):
+        return ReadOutcome(None, issues)
+    scale = config.instrument.scale
+    responses = Responses(
+        path="DataFrame" if isinstance(path, pd.DataFrame) else str(path), file_format=table.file_format,
+        encoding=table.encoding, delimiter=table.delimiter, rows_read=len(table.frame), respondent_ids=ids,
+        ids_from_rows=ids_from_rows, item_ids=item_ids, facets=facets,
+        reverse=np.array([item.reverse for _, item in config.items()]), scale=(scale.min, scale.max),
+        points=points, item_importance=item_importance, overall_quality=overall_quality, segments=segments,
+        columns=reader.used,
+        invalid_as_missing=[issue for issue in issues if issue.rule is data_rules.INVALID_AS_MISSING],
+        missing_cells=reader.missing_cells,
+    )
+    return ReadOutcome(responses, issues)
+
+
+def _widen_if_long(table: Table, config: InstrumentConfig, options: ReadOptions,
+                   issues: list[DataIssue]) -> tuple[Table, InstrumentConfig]:
+    """A long file (respondent, item, facet, value) made wide, with the config mapping that reads it."""
     long_headers = {header.strip().lower() for header in table.headers}
     is_long = options.layout is Layout.long or (
         options.layout is Layout.auto and {"item", "facet", "value"} <= long_headers
     )
-    if is_long:
-        from servgap.data.long_layout import widen
+    if not is_long:
+        return table, config
+    from servgap.data.long_layout import widen
 
-        table, config_for_columns = widen(table, config, issues, options.invalid is InvalidPolicy.missing)
-        if any(issue.is_error for issue in issues):
-            return ReadOutcome(None, issues)
-    else:
-        config_for_columns = config
+    return widen(table, config, issues, options.invalid is InvalidPolicy.missing)
 
-    config_with_segments = config_for_columns
-    if segment_by:
-        extra = [segment for segment in segment_by if segment not in config.data.segments]
-        config_with_segments = config_for_columns.model_copy(
-            update={"data": config_for_columns.data.model_copy(
-                update={"segments": [*config_for_columns.data.segments, *extra]})}
-        )
-    plan = plan_columns(config_with_segments, table.headers, issues, facet_labels)
-    expected = len(config_with_segments.instrument.facets) * len(config_with_segments.items())
+
+def _with_segments(config: InstrumentConfig, original: InstrumentConfig,
+                   segment_by: list[str] | None) -> InstrumentConfig:
+    """``config`` with the segment columns asked for on the command line added to its own."""
+    extra = [segment for segment in segment_by or [] if segment not in original.data.segments]
+    if not extra:
+        return config
+    return config.model_copy(update={"data": config.data.model_copy(
+        update={"segments": [*config.data.segments, *extra]})})
+
+
+def _explain_missing_columns(plan: ColumnPlan, config: InstrumentConfig, table: Table,
+                             issues: list[DataIssue]) -> None:
+    """Put the likely reason first when columns are missing: a config for another file, or a wrong
+    delimiter (the header came out as one column)."""
+    expected = len(config.instrument.facets) * len(config.items())
     absent = expected - len(plan.item_columns)
     if absent > expected / 2:
-        # Most columns missing: the file and the config do not belong together; say so first.
         issues.insert(0, DataIssue(data_rules.MISSING_COLUMN, 1, 0, "",
                                    f"{absent} of the {expected} item columns the config expects are missing; "
                                    "is this the config for this file? (map question-text headers under "
@@ -170,97 +220,73 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
         issues.insert(0, DataIssue(data_rules.MISSING_COLUMN, 1, 1, table.headers[0],
                                    f"the header is a single column when split at {shown}; give the file's "
                                    "delimiter with --delimiter (',' ';' or tab)"))
-    if issues:
-        return ReadOutcome(None, issues)
 
-    frame = table.frame
-    row_numbers = np.arange(len(frame)) + 2 if table.row_numbers is None else table.row_numbers
-    validator = CellValidator(config)
-    invalid_rule = data_rules.INVALID_CELL if options.invalid is InvalidPolicy.refuse else data_rules.INVALID_AS_MISSING
-    scale = config.instrument.scale
-    item_ids = [item.id for _, item in config.items()]
-    reverse = np.array([item.reverse for _, item in config.items()])
-    facets: dict[Facet, FacetColumns] = {}
-    missing_cells: dict[str, int] = {}
-    columns_used: dict[str, str] = {}
-    for facet in config.instrument.facets:
+
+class _ColumnReader:
+    """Reads validated columns of a table: numbers, missing and invalid cells (reported as issues
+    with their spreadsheet rows), the header each input came from, and missing-cell counts."""
+
+    def __init__(self, table: Table, config: InstrumentConfig, options: ReadOptions,
+                 issues: list[DataIssue]) -> None:
+        self.table = table
+        self.config = config
+        self.issues = issues
+        self.validator = CellValidator(config)
+        self.rule = data_rules.INVALID_CELL if options.invalid is InvalidPolicy.refuse else \
+            data_rules.INVALID_AS_MISSING
+        self.row_numbers = np.arange(len(table.frame)) + 2 if table.row_numbers is None else table.row_numbers
+        self.used: dict[str, str] = {}
+        self.missing_cells: dict[str, int] = {}
+
+    def _convert(self, column: int, kind: str) -> tuple[FloatArray, np.ndarray, np.ndarray]:
+        values, missing, invalid = self.validator.convert(self.table.frame[column], kind)
+        if invalid.any():
+            collect_invalid(self.issues, invalid, self.table.frame[column], column, self.table.headers[column], kind,
+                            self.config, self.rule, self.row_numbers)
+        return values, missing, invalid
+
+    def facet(self, facet: Facet, columns: list[int], item_ids: list[str]) -> FacetColumns:
+        """One facet's item columns, kept as the reader's arrays with masks of cells to treat as missing."""
         stored = FacetColumns([], {})
         missing_total = 0
-        for position, item_id in enumerate(item_ids):
-            column = plan.item_columns[(item_id, facet)]
-            values, missing, invalid = validator.convert(frame[column], "scale")
+        for position, (item_id, column) in enumerate(zip(item_ids, columns, strict=True)):
+            values, missing, invalid = self._convert(column, "scale")
             missing_total += int(missing.sum())
-            if invalid.any():
-                collect_invalid(issues, invalid, frame[column], column, table.headers[column], "scale", config,
-                                 invalid_rule, row_numbers)
             blank = (missing | invalid) & ~np.isnan(values)
             if blank.any():
                 stored.blank[position] = blank
             stored.values.append(values)
-            columns_used[f"{item_id}.{facet.value}"] = table.headers[column]
-        facets[facet] = stored
-        missing_cells[facet.value] = missing_total
+            self.used[f"{item_id}.{facet.value}"] = self.table.headers[column]
+        self.missing_cells[facet.value] = missing_total
+        return stored
 
-    def checked_column(column: int, kind: str) -> FloatArray:
+    def checked(self, column: int, kind: str) -> FloatArray:
         """One column's numbers, missing and invalid cells as NaN, invalid cells reported."""
-        values, missing, invalid = validator.convert(frame[column], kind)
-        if invalid.any():
-            collect_invalid(issues, invalid, frame[column], column, table.headers[column], kind, config,
-                             invalid_rule, row_numbers)
+        values, missing, invalid = self._convert(column, kind)
         return np.where(missing | invalid, np.nan, values)
 
-    points = None
-    if plan.points_columns is not None:
-        points = np.empty((len(frame), len(config.dimensions)), order="F")
-        for position, dimension in enumerate(config.dimensions):
-            column = plan.points_columns[dimension.id]
-            points[:, position] = checked_column(column, "points")
-            columns_used[f"{dimension.id}.importance"] = table.headers[column]
-        missing_cells["importance"] = int(np.isnan(points).sum())
 
-    item_importance = None
-    if plan.importance_columns is not None:
-        item_importance = np.column_stack([checked_column(plan.importance_columns[item_id], "scale")
-                                           for item_id in item_ids])
-    overall_quality = checked_column(plan.overall_column, "scale") if plan.overall_column is not None else None
-
-    if plan.id_column is not None:
-        id_text = _as_text(frame[plan.id_column])
-        header = table.headers[plan.id_column]
-        blank = id_text.isna().to_numpy(dtype=bool)
-        repeated = (id_text.duplicated(keep="first") & ~id_text.isna()).to_numpy(dtype=bool)
-        first_row = {}
-        if repeated.any():
-            first = ~id_text.duplicated(keep="first").to_numpy(dtype=bool) & ~blank
-            first_row = dict(zip(id_text[first].tolist(), row_numbers[first].tolist(), strict=True))
-        for row_index in np.flatnonzero(blank | repeated):
-            message = ("the respondent id is blank; every row needs an id" if blank[row_index] else
-                       f"respondent id '{id_text.iloc[row_index]}' already appears on row "
-                       f"{first_row[id_text.iloc[row_index]]}")
-            issues.append(DataIssue(data_rules.DUPLICATE_RESPONDENT, int(row_numbers[row_index]),
-                                    plan.id_column + 1, header, message))
-        ids = id_text.fillna("").tolist()
-        ids_from_rows = False
-    else:
-        ids = [str(number) for number in row_numbers]
-        ids_from_rows = True
-
-    segments = {}
-    for name, column in plan.segment_columns.items():
-        segments[name] = _as_text(frame[column]).astype(object).where(lambda v: v.notna(), None).to_numpy()
-
-    if any(issue.is_error for issue in issues):
-        return ReadOutcome(None, issues)
-    responses = Responses(
-        path="DataFrame" if isinstance(path, pd.DataFrame) else str(path), file_format=table.file_format,
-        encoding=table.encoding, delimiter=table.delimiter,
-        rows_read=len(frame), respondent_ids=ids, ids_from_rows=ids_from_rows, item_ids=item_ids, facets=facets,
-        reverse=reverse, scale=(scale.min, scale.max), points=points, item_importance=item_importance,
-        overall_quality=overall_quality, segments=segments, columns=columns_used,
-        invalid_as_missing=[issue for issue in issues if issue.rule is data_rules.INVALID_AS_MISSING],
-        missing_cells=missing_cells,
-    )
-    return ReadOutcome(responses, issues)
+def _respondent_ids(table: Table, id_column: int | None, row_numbers: np.ndarray,
+                    issues: list[DataIssue]) -> tuple[list[str], bool]:
+    """The respondent ids as text, blank and repeated ids reported (SG305); without an id column the
+    spreadsheet row numbers, and True."""
+    if id_column is None:
+        return [str(number) for number in row_numbers], True
+    id_text = _as_text(table.frame[id_column])
+    header = table.headers[id_column]
+    blank = id_text.isna().to_numpy(dtype=bool)
+    repeated = (id_text.duplicated(keep="first") & ~id_text.isna()).to_numpy(dtype=bool)
+    first_row = {}
+    if repeated.any():
+        first = ~id_text.duplicated(keep="first").to_numpy(dtype=bool) & ~blank
+        first_row = dict(zip(id_text[first].tolist(), row_numbers[first].tolist(), strict=True))
+    for row_index in np.flatnonzero(blank | repeated):
+        message = ("the respondent id is blank; every row needs an id" if blank[row_index] else
+                   f"respondent id '{id_text.iloc[row_index]}' already appears on row "
+                   f"{first_row[id_text.iloc[row_index]]}")
+        issues.append(DataIssue(data_rules.DUPLICATE_RESPONDENT, int(row_numbers[row_index]), id_column + 1, header,
+                                message))
+    return id_text.fillna("").tolist(), False
 
 
 def _as_text(column: pd.Series) -> pd.Series:

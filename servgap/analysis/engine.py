@@ -374,6 +374,37 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> FloatArray:
         return np.asarray(numerator / denominator, dtype=float)
 
 
+def _gap_test_fields(test_result: MeanTest, position: int, p_values: FloatArray, adjusted: FloatArray,
+                     ranks: FloatArray | None, confidence: float) -> dict[str, object]:
+    """The fields an item and a dimension share (results.GapTest), at ``position`` of the arrays."""
+    return dict(
+        n=int(test_result.n[position]), gap=float(test_result.mean[position]),
+        gap_sd=float(test_result.sd[position]),
+        gap_ci=(float(test_result.ci_low[position]), float(test_result.ci_high[position])),
+        t=float(test_result.t[position]), p_value=float(p_values[position]),
+        p_adjusted=float(adjusted[position]), significant=significant(float(adjusted[position]), confidence),
+        effect_size=float(test_result.d_z[position]),
+        wilcoxon_p=None if ranks is None else float(ranks[position]),
+    )
+
+
+def _data_quality(responses: Responses, quality: _QualityCounter, has_expectation: bool) -> DataQuality:
+    """What was read and used, missing and invalid cells, straight-liners, and notes."""
+    notes = []
+    if not has_expectation:
+        notes.append("no expectation ratings: gaps are not computed; perception-only scores are reported")
+    if responses.ids_from_rows:
+        notes.append("no respondent id column: respondents are identified by their spreadsheet row")
+    return DataQuality(
+        file=responses.path, file_format=responses.file_format, encoding=responses.encoding,
+        delimiter=responses.delimiter, rows_read=responses.rows_read, rows_used=quality.rows_used,
+        ids_from_rows=responses.ids_from_rows, missing_cells=responses.missing_cells,
+        invalid_as_missing=[CellNote(i.row, i.column, i.header, i.value, i.message)
+                            for i in responses.invalid_as_missing],
+        straight_liners=quality.straight_liners, notes=notes,
+    )
+
+
 def analyze_with_scores(config: InstrumentConfig, responses: Responses,
                         options: AnalysisOptions | None = None) -> tuple[Assessment, FloatArray]:
     """The assessment, and the respondent dimension gaps (respondents × dimensions) behind it.
@@ -447,19 +478,6 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
     weighted_result = _weighted_result(weighted, config.importance.weights, dimension_test.mean, dimension_ids)
     alphas, alpha_if_deleted, item_total = reliability.results(config, confidence)
 
-    def shared(test_result: MeanTest, position: int, p_values: FloatArray, adjusted: FloatArray,
-               ranks: FloatArray | None) -> dict[str, object]:
-        """The fields an item and a dimension share (results.GapTest), at ``position``."""
-        return dict(
-            n=int(test_result.n[position]), gap=float(test_result.mean[position]),
-            gap_sd=float(test_result.sd[position]),
-            gap_ci=(float(test_result.ci_low[position]), float(test_result.ci_high[position])),
-            t=float(test_result.t[position]), p_value=float(p_values[position]),
-            p_adjusted=float(adjusted[position]), significant=significant(float(adjusted[position]), confidence),
-            effect_size=float(test_result.d_z[position]),
-            wilcoxon_p=None if ranks is None else float(ranks[position]),
-        )
-
     item_e, item_p = _ratio(items.paired_expectation, item_test.n), _ratio(items.paired_perception, item_test.n)
     item_p_only, item_negative = _ratio(items.perception, items.perception_n), _ratio(items.negative, item_test.n)
     item_results = [
@@ -469,7 +487,8 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
             share_negative=float(item_negative[position]), perception_only=float(item_p_only[position]),
             perception_n=int(items.perception_n[position]), alpha_if_deleted=alpha_if_deleted[item.id],
             item_total=item_total[item.id],
-            **shared(item_test, position, item_p_values, item_adjusted, item_wilcoxon),  # type: ignore[arg-type]
+            **_gap_test_fields(item_test, position, item_p_values, item_adjusted, item_wilcoxon,  # type: ignore[arg-type]
+                                confidence),
         )
         for position, (dimension, item) in enumerate(config.items())
     ]
@@ -488,8 +507,8 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
                              too_few_items=int(dimensions.too_few[position]), required_items=required[position],
                              items=len(dimension.items)),
             weight=weighted_result.weights.get(dimension.id),
-            **shared(dimension_test, position, dimension_p_values, dimension_adjusted,  # type: ignore[arg-type]
-                     dimension_wilcoxon),
+            **_gap_test_fields(dimension_test, position, dimension_p_values,  # type: ignore[arg-type]
+                               dimension_adjusted, dimension_wilcoxon, confidence),
         )
         for position, dimension in enumerate(config.dimensions)
     ]
@@ -500,19 +519,7 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
         weighting=weighted_result.method, weighted_n=weighted_result.n, weights=weighted_result.weights,
         weighting_excluded=weighted_result.excluded,
     )
-    notes = []
-    if not has_expectation:
-        notes.append("no expectation ratings: gaps are not computed; perception-only scores are reported")
-    if responses.ids_from_rows:
-        notes.append("no respondent id column: respondents are identified by their spreadsheet row")
-    data_quality = DataQuality(
-        file=responses.path, file_format=responses.file_format, encoding=responses.encoding,
-        delimiter=responses.delimiter, rows_read=respondents, rows_used=quality.rows_used,
-        ids_from_rows=responses.ids_from_rows, missing_cells=responses.missing_cells,
-        invalid_as_missing=[CellNote(i.row, i.column, i.header, i.value, i.message)
-                            for i in responses.invalid_as_missing],
-        straight_liners=quality.straight_liners, notes=notes,
-    )
+    data_quality = _data_quality(responses, quality, has_expectation)
     return Assessment(
         instrument_id=config.instrument.id, instrument_name=config.instrument.name,
         languages=list(config.instrument.languages),

@@ -13,12 +13,9 @@ Welch, B. L. (1947), Biometrika 34(1/2), 28–35; docs/method.md §6.
 
 from __future__ import annotations
 
-import math
-import warnings
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from servgap.analysis.engine import AnalysisOptions, analyze_with_scores
 from servgap.analysis.gap import item_gaps
@@ -26,17 +23,7 @@ from servgap.data.responses import Responses
 from servgap.instrument.models import InstrumentConfig
 from servgap.results import ChangeRow, WaveComparison
 from servgap.stats.adjust import adjust, significant
-
-
-def _welch(after: np.ndarray, before: np.ndarray, confidence: float) -> tuple[float, float, tuple[float, float]]:
-    after, before = after[~np.isnan(after)], before[~np.isnan(before)]
-    if len(after) < 2 or len(before) < 2:
-        return math.nan, math.nan, (math.nan, math.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # zero variance in a wave: the test is still defined
-        result = stats.ttest_ind(after, before, equal_var=False)
-        interval = result.confidence_interval(confidence)
-    return float(result.statistic), float(result.pvalue), (float(interval.low), float(interval.high))
+from servgap.stats.moments import welch_test
 
 
 def compare_waves(config: InstrumentConfig, before: Responses, after: Responses, before_label: str,
@@ -51,10 +38,10 @@ def compare_waves(config: InstrumentConfig, before: Responses, after: Responses,
     before_items, after_items = item_gaps(before), item_gaps(after)
     rows: dict[str, list[tuple[Any, ...]]] = {"item": [], "dimension": []}
     for position, (old, new) in enumerate(zip(first.items, second.items, strict=True)):
-        rows["item"].append((old, new, *_welch(after_items[:, position], before_items[:, position], confidence)))
+        rows["item"].append((old, new, *welch_test(after_items[:, position], before_items[:, position], confidence)))
     for position, (old_dimension, new_dimension) in enumerate(zip(first.dimensions, second.dimensions, strict=True)):
         rows["dimension"].append((old_dimension, new_dimension,
-                                  *_welch(second_gaps[:, position], first_gaps[:, position], confidence)))
+                                  *welch_test(second_gaps[:, position], first_gaps[:, position], confidence)))
     names = {item.id: item.text for _, item in config.items()} | {d.id: d.name for d in config.dimensions}
     result: dict[str, list[ChangeRow]] = {}
     for level, entries in rows.items():

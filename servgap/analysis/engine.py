@@ -121,6 +121,20 @@ def dimension_scores_of(block: PreparedBlock, groups: list[slice], ratio: float)
     ----------
     Parasuraman, Zeithaml and Berry (1988), Journal of Retailing 64(1); Cronin and Taylor (1992),
     Journal of Marketing 56(3) for the perception-only score.
+
+    Examples
+    --------
+    The TAN dimension (items T1, T2) of the worked fixture, docs/method.md §7: respondent gaps
+    −0.5, −1.0, −0.5, −0.5, −1.5, 0.0; with T2 of r3 unanswered, r3 keeps one of two items (enough).
+
+    >>> import numpy as np
+    >>> e = np.array([[6, 6], [7, 6], [5, 5], [6, 7], [7, 7], [6, 5]], dtype=float)
+    >>> p = np.array([[5, 6], [6, 5], [5, 4], [6, 6], [5, 6], [6, 5]], dtype=float)
+    >>> dimension_scores_of(PreparedBlock.of(e, p), [slice(0, 2)], 0.5).gap[:, 0].tolist()
+    [-0.5, -1.0, -0.5, -0.5, -1.5, 0.0]
+    >>> p[2, 1] = np.nan
+    >>> dimension_scores_of(PreparedBlock.of(e, p), [slice(0, 2)], 0.5).gap[2, 0]
+    np.float64(0.0)
     """
     respondents = block.paired.shape[0]
     shape = (respondents, len(groups))

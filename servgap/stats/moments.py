@@ -6,6 +6,8 @@ undefined; renderers turn NaN into ``null``. Definitions follow docs/method.md.
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -143,3 +145,38 @@ def mean_test(values: FloatArray, confidence: float) -> MeanTest:
     ([3, 2], [3.0, 3.0])
     """
     return Moments(values.shape[1]).add(values).summary(confidence)
+
+
+def welch_test(after: FloatArray, before: FloatArray, confidence: float) -> tuple[float, float, tuple[float, float]]:
+    r"""Welch's two-sample t test of ``after`` against ``before`` (NaN ignored): t, two-sided p, and the
+    interval of the difference of means.
+
+    .. math:: t = \frac{\bar a - \bar b}{\sqrt{s_a^2/n_a + s_b^2/n_b}}, \qquad
+              \nu = \frac{(s_a^2/n_a + s_b^2/n_b)^2}{\frac{(s_a^2/n_a)^2}{n_a - 1} + \frac{(s_b^2/n_b)^2}{n_b - 1}}
+
+    (Welch–Satterthwaite degrees of freedom), via ``scipy.stats.ttest_ind(equal_var=False)``. NaN when
+    a sample has fewer than 2 values.
+
+    References
+    ----------
+    Welch, B. L. (1947), Biometrika 34(1/2), 28–35.
+
+    Examples
+    --------
+    Means 3 and 1, variances 1 and 1, n 3 and 3: t = 2 / √(2/3) = 2.4495 on ν = 4.
+
+    >>> import numpy as np
+    >>> t, p, (low, high) = welch_test(np.array([2.0, 3.0, 4.0]), np.array([0.0, 1.0, 2.0, np.nan]), 0.95)
+    >>> round(t, 4), round(p, 4)
+    (2.4495, 0.0705)
+    >>> round(low, 4), round(high, 4)  # 2 ± t(0.975; 4) · √(2/3) = 2 ± 2.26696
+    (-0.267, 4.267)
+    """
+    after, before = after[~np.isnan(after)], before[~np.isnan(before)]
+    if len(after) < 2 or len(before) < 2:
+        return math.nan, math.nan, (math.nan, math.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # zero variance in a sample: the test is still defined
+        result = stats.ttest_ind(after, before, equal_var=False)
+        interval = result.confidence_interval(confidence)
+    return float(result.statistic), float(result.pvalue), (float(interval.low), float(interval.high))

@@ -67,15 +67,15 @@ class ToleranceAccumulator:
             moments.add_present(zeroed[key], complete)
         self.item_below += (complete & (perception < adequate)).sum(axis=0)
         rows = complete.shape[0]
-        scores = {key: np.full((rows, len(self.groups)), np.nan) for key in ("a", "d", "p")}
+        # Respondent scores are Σ/count of each respondent's own differences (Σ(P − A)/count, not
+        # P̄ − Ā): whole-number answers then give equal MSAs as equal floats, which rank tests need.
+        scores = {key: np.full((rows, len(self.groups)), np.nan) for key in zeroed}
         for position, (columns, need) in enumerate(zip(self.groups, self.required, strict=True)):
             count = complete[:, columns].sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
-                for key in ("a", "d", "p"):
+                for key in zeroed:
                     scores[key][:, position] = np.where(count >= need,
                                                         zeroed[key][:, columns].sum(axis=1) / count, np.nan)
-        scores["msa"] = scores["p"] - scores["a"]
-        scores["mss"] = scores["p"] - scores["d"]
         for key, moments in self.dimension_moments.items():
             moments.add(scores[key])
         self.dimension_below += (scores["msa"] < 0).sum(axis=0)

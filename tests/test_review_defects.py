@@ -1,0 +1,65 @@
+"""Defects a reviewer found, each pinned by its minimal case (hand-worked, or against scipy)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import servgap
+from tests.conftest import FIXTURES, run_line
+
+ZOT_CONFIG = """\
+format_version: 1
+instrument:
+  id: zot3
+  name:
+    en: Zone
+  scale:
+    min: 1
+    max: 9
+  facets: [adequate, desired, perception]
+dimensions:
+  - id: D
+    name:
+      en: Desk
+    items:
+      - id: a
+        text:
+          en: A
+      - id: b
+        text:
+          en: B
+      - id: c
+        text:
+          en: C
+"""
+MINIMUM = [(2, 4, 5), (7, 8, 8), (5, 5, 5), (5, 6, 6), (4, 4, 4), (6, 6, 6), (1, 1, 1), (3, 3, 3), (4, 4, 4)]
+PERCEIVED = [(3, 4, 5), (8, 8, 8), (5, 5, 5), (6, 7, 5), (4, 4, 5), (6, 6, 6), (2, 1, 1), (3, 3, 3), (4, 4, 4)]
+
+
+def zot_study(tmp_path: Path) -> tuple[Path, Path]:
+    lines = ["respondent_id,group," + ",".join(f"{f}_{i}" for f in ("MIN", "DES", "P") for i in "abc")]
+    for r, (low, seen) in enumerate(zip(MINIMUM, PERCEIVED, strict=True)):
+        row = [f"r{r + 1}", "xyz"[r // 3], *map(str, low), "9", "9", "9", *map(str, seen)]
+        lines.append(",".join(row))
+    data = tmp_path / "zot.csv"
+    data.write_text("\n".join(lines) + "\n")
+    config = tmp_path / "zot.yaml"
+    config.write_text(ZOT_CONFIG + "analysis:\n  min_segment_n: 3\n")
+    return data, config
+
+
+def test_kruskal_wallis_on_msa_sees_the_ties(tmp_path: Path) -> None:
+    # Respondent MSA = Σ(P − A)/3: 1/3, 1/3, 0 | 1/3, 1/3, 0 | 1/3, 0, 0. Ranks of the nine values
+    # (four 0s share rank 2.5, five 1/3s share 7): H = 0.8 after the tie correction, p = 0.6703.
+    data, config = zot_study(tmp_path)
+    result = servgap.analyze(data, config, by="group")
+    (test,) = [t for t in result.segment_tests if t.column == "group"]
+    assert test.test == "kruskal_wallis"
+    assert test.statistic == pytest.approx(0.8, abs=1e-12)
+    expected = stats.kruskal([1 / 3, 1 / 3, 0], [1 / 3, 1 / 3, 0], [1 / 3, 0, 0])
+    assert test.statistic == pytest.approx(expected.statistic, abs=1e-12)
+    assert test.p_value == pytest.approx(0.6703, abs=5e-5)

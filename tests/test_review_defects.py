@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 from scipy import stats
 
 import servgap
-from tests.conftest import FIXTURES, run_line
 
 ZOT_CONFIG = """\
 format_version: 1

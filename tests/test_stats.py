@@ -10,6 +10,7 @@ from servgap.stats.adjust import benjamini_hochberg, holm
 from servgap.stats.moments import mean_test
 from servgap.stats.ranks import wilcoxon_p
 from servgap.stats.reliability import cronbach_alpha
+from tests.helpers import r_wilcoxon_p
 
 # pingouin's reference data set for Cronbach's alpha (15 respondents × 10 items), from
 # pingouin/datasets/cronbach_alpha.csv in raphaelvallat/pingouin (GPL-3), re-keyed here as a wide
@@ -105,4 +106,17 @@ def test_wilcoxon_matches_the_fixture() -> None:
         [-1, 0, -2, -1, -1], [-1, -1, -1, -2, -1], [0, -1, -2, -1, -2],
         [0, -1, -1, -1, -2], [-2, -1, -2, -2, -2], [0, 0, -1, -1, 0],
     ], dtype=float)
-    assert wilcoxon_p(gaps) == pytest.approx([0.25, 0.125, 0.03125, 0.03125, 0.0625], abs=5e-5)
+    # Every column has ties or zeros: the normal approximation of R's wilcox.test, written out in helpers.
+    expected = [r_wilcoxon_p(gaps[:, column]) for column in range(gaps.shape[1])]
+    assert wilcoxon_p(gaps) == pytest.approx(expected, abs=1e-12)
+    assert expected[2] == pytest.approx(0.0320, abs=5e-5)  # R1, worked out in the docstring
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_wilcoxon_follows_rs_defaults_exact_and_approximate(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    untied = rng.permutation(np.arange(1, 13)) * rng.choice([-1, 1], 12) + rng.normal(0, 0.01, 12)
+    tied = rng.integers(-3, 3, 9).astype(float)
+    for sample in (untied, tied):
+        if np.count_nonzero(sample):
+            assert wilcoxon_p(sample[:, None])[0] == pytest.approx(r_wilcoxon_p(sample), abs=1e-12)

@@ -32,7 +32,7 @@ from servgap.results import (
 )
 from servgap.stats.adjust import adjust, significant
 from servgap.stats.moments import FloatArray, MeanTest, Moments
-from servgap.stats.ranks import wilcoxon_p
+from servgap.stats.ranks import WILCOXON_METHOD, wilcoxon_p
 from servgap.stats.reliability import CoMoments
 
 FACET_KEYS = ("expectation", "perception", "gap")
@@ -549,6 +549,7 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
                        for result in segment_tests_of(column, accumulator, respondent_measure, dimension_ids,
                                                       analysis.min_segment_n, correction, confidence)],
         segment_measure="gap" if has_expectation or not has_tolerance else "msa",
+        wilcoxon_method=WILCOXON_METHOD if wilcoxon else None,
         shortfalls=[item.id for item in sorted(item_results, key=lambda item: item.gap)
                     if item.significant and math.isfinite(item.gap) and item.gap < 0],
     ), respondent_gaps

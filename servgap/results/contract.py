@@ -46,6 +46,7 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
             "confidence": assessment.confidence,
             "test": assessment.test,
             "correction": assessment.correction,
+            "wilcoxon_method": assessment.wilcoxon_method,
             "language": language,
         },
         "sample": {"rows": quality.rows_read, "used": quality.rows_used},

@@ -356,6 +356,8 @@ class Assessment:
     #: ids of the items with a significant shortfall (adjusted p < 1 − confidence, gap < 0),
     #: largest shortfall first: the report's "largest significant shortfalls"
     shortfalls: list[str] = field(default_factory=list)
+    #: how Wilcoxon p-values were computed (exact or normal approximation), when the test asked for them
+    wilcoxon_method: str | None = None
 
     def to_dict(self, language: str | None = None) -> dict[str, Any]:
         """The JSON contract (docs/json-output.md) as a dict; texts in ``language`` (default: the

@@ -1,31 +1,68 @@
-"""Rank tests: the Wilcoxon signed-rank test of paired differences."""
+"""Rank tests: the Wilcoxon signed-rank test of paired differences, with the method chosen explicitly."""
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 from scipy import stats
 
 from servgap.stats.moments import FloatArray
 
+#: Below this many non-zero differences, without ties or zeros, the exact distribution is used.
+EXACT_BELOW = 50
+#: How the p-value is computed, for reports and the JSON (the same rule as R's ``wilcox.test``).
+WILCOXON_METHOD = ("exact distribution when there are fewer than 50 non-zero differences and no ties or zeros; "
+                   "otherwise the normal approximation with tie-corrected variance and continuity correction; "
+                   "zero differences dropped (as R's wilcox.test defaults)")
 
-def wilcoxon_p(differences: FloatArray) -> FloatArray:
-    """Two-sided Wilcoxon signed-rank p-value per column (NaN ignored; zeros dropped, 'wilcox').
 
-    Uses ``scipy.stats.wilcoxon`` with its default method choice (exact for small samples without
-    ties or zeros, normal approximation otherwise). NaN where a column has no non-zero difference.
-
-    References
-    ----------
-    Wilcoxon, F. (1945), Biometrics Bulletin 1(6), 80–83.
+def wilcoxon_exact(differences: FloatArray) -> bool:
+    """Whether the exact null distribution applies: fewer than 50 non-zero differences, no zeros, no ties.
 
     Examples
     --------
-    Six negative differences: every sign pattern is equally likely under H0, and only "all
-    negative" and "all positive" are as extreme, so p = 2 / 2⁶ = 0.03125.
+    >>> import numpy as np
+    >>> wilcoxon_exact(np.array([-3.0, -1.0, 2.0, -4.0])), wilcoxon_exact(np.array([-1.0, -1.0, 2.0]))
+    (True, False)
+    """
+    nonzero = differences[differences != 0]
+    magnitudes = np.abs(nonzero)
+    return bool(len(nonzero) == len(differences) and len(nonzero) < EXACT_BELOW
+                and len(np.unique(magnitudes)) == len(magnitudes))
+
+
+def wilcoxon_p(differences: FloatArray) -> FloatArray:
+    r"""Two-sided Wilcoxon signed-rank p-value per column (NaN ignored, zero differences dropped).
+
+    The method is chosen here, not left to the installed scipy (whose default changed between
+    versions): the exact null distribution of :math:`V = \sum_{d_r > 0} \operatorname{rank}|d_r|`
+    when :func:`wilcoxon_exact` holds, else the normal approximation
+
+    .. math:: z = \frac{V - n(n+1)/4 \mp \tfrac12}{\sqrt{n(n+1)(2n+1)/24 - \sum_j (t_j^3 - t_j)/48}}
+
+    with :math:`t_j` the sizes of the groups of tied |d| — the defaults of R's ``wilcox.test``
+    (``exact = NULL``, ``correct = TRUE``). NaN where a column has no non-zero difference.
+
+    References
+    ----------
+    Wilcoxon, F. (1945), Biometrics Bulletin 1(6), 80–83; Hollander, M. and Wolfe, D. A. (1999),
+    *Nonparametric Statistical Methods*, 2nd ed., §3.1 (ties and the continuity correction).
+
+    Examples
+    --------
+    No ties: five negative differences and one positive, the smallest. V = 1, and of the 2⁶ equally
+    likely sign patterns 4 have V ≤ 1 or V ≥ 20, so p = 4/64:
 
     >>> import numpy as np
-    >>> float(wilcoxon_p(np.array([[-2.0], [-1.0], [-2.0], [-1.0], [-2.0], [-1.0]]))[0])
-    0.03125
+    >>> float(wilcoxon_p(np.array([[-2.0], [-3.0], [-4.0], [-5.0], [-6.0], [1.0]]))[0])
+    0.0625
+
+    Ties (item R1 of docs/method.md §7): V = 0, n = 6, tie groups of 3 and 3, so
+    z = (0 − 10.5 + 0.5)/√(22.75 − 1) = −2.1442 and p = 0.0320:
+
+    >>> round(float(wilcoxon_p(np.array([[-2.0], [-1.0], [-2.0], [-1.0], [-2.0], [-1.0]]))[0]), 4)
+    0.032
     """
     result = np.full(differences.shape[1], np.nan)
     for column in range(differences.shape[1]):
@@ -33,5 +70,9 @@ def wilcoxon_p(differences: FloatArray) -> FloatArray:
         observed = observed[~np.isnan(observed)]
         if np.count_nonzero(observed) == 0:
             continue
-        result[column] = stats.wilcoxon(observed, zero_method="wilcox").pvalue
+        exact = wilcoxon_exact(observed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scipy's notes on sample size are the reason for the choice above
+            result[column] = stats.wilcoxon(observed, zero_method="wilcox", correction=not exact,
+                                            method="exact" if exact else "approx").pvalue
     return result

@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 import servgap
+from tests.conftest import FIXTURES, run_line
 
 ZOT_CONFIG = """\
 format_version: 1
@@ -61,3 +62,17 @@ def test_kruskal_wallis_on_msa_sees_the_ties(tmp_path: Path) -> None:
     expected = stats.kruskal([1 / 3, 1 / 3, 0], [1 / 3, 1 / 3, 0], [1 / 3, 0, 0])
     assert test.statistic == pytest.approx(expected.statistic, abs=1e-12)
     assert test.p_value == pytest.approx(0.6703, abs=5e-5)
+
+
+def test_standards_and_promises_alone_report_the_management_gaps_as_not_measured(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text()
+                      + "management:\n  standards:\n    T1: 6\n    R1: 6\n  promises:\n    T1: 7\n")
+    payload = servgap.analyze(FIXTURES / "mini.csv", config).to_dict()
+    gaps = {gap["gap"]: gap for gap in payload["management"]["gaps"]}
+    assert set(gaps) == {1, 2, 3, 4}
+    assert not any(gap["measured"] for gap in gaps.values())
+    assert all(gap["needs"] for gap in gaps.values())  # each names the data that would measure it
+    assert payload["management"]["standards_coverage"] == pytest.approx(2 / 5)
+    result = run_line(["analyze", str(FIXTURES / "mini.csv"), "-c", str(config)])
+    assert result.exit_code == 0 and "not measured" in result.stdout

@@ -135,7 +135,11 @@ def run_analysis(
         raise refusal(shown, outcome.issues, config_name)
     check_segments(instrument, outcome.responses, segments, shown)
     management_data = None
-    if management is not None and any(vars(management).values()):
+    declared = instrument.management
+    # Management gaps are reported whenever the study has any of their inputs — files, or standards
+    # and promises written in the config — so that the gaps it cannot measure are named as such.
+    if (management is not None and any(vars(management).values())) or declared.standards or declared.promises:
+        management = management or ManagementFiles()
         from servgap.analysis.management import read_management
 
         management_data, problems = read_management(

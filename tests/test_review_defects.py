@@ -76,3 +76,23 @@ def test_standards_and_promises_alone_report_the_management_gaps_as_not_measured
     assert payload["management"]["standards_coverage"] == pytest.approx(2 / 5)
     result = run_line(["analyze", str(FIXTURES / "mini.csv"), "-c", str(config)])
     assert result.exit_code == 0 and "not measured" in result.stdout
+
+
+def test_importance_columns_without_usable_points_fall_back_to_equal_weights(tmp_path: Path) -> None:
+    lines = (FIXTURES / "mini.csv").read_text().splitlines()
+    lines[1:] = [",".join(line.split(",")[:-2] + ["", ""]) for line in lines[1:]]  # W_TAN, W_REL blank
+    path = tmp_path / "blank-points.csv"
+    path.write_text("\n".join(lines) + "\n")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning may leak
+        result = servgap.analyze(path, FIXTURES / "mini.yaml")
+    entries = result.checklist.entries
+    # Equal weights 0.5: R1 0.75, R2 and R3 0.667 (tie: smaller adjusted p first), T1 and T2 0.333.
+    assert [entry.ref for entry in entries] == ["R1", "R2", "R3", "T2", "T1"]
+    assert entries[0].priority == pytest.approx(0.5 * 1.5)
+    assert any("equal weights" in note for note in result.checklist.notes)
+    assert result.overall.weighting == "none"
+    cli = run_line(["analyze", str(path), "-c", str(FIXTURES / "mini.yaml"), "-f", "json"])
+    assert cli.exit_code == 0 and "Warning" not in cli.stderr

@@ -28,6 +28,9 @@ def ranking_method(config: InstrumentConfig, assessment: Assessment) -> tuple[st
         notes.append("ipa needs a source of importance (I_{item} columns, importance points or an overall-quality "
                      "column); items are ranked by importance × shortfall")
         method = "importance_gap"
+    if assessment.overall.weighting == "none" and assessment.overall.weighting_excluded:
+        notes.append("the importance-point columns hold no usable allocation; items are ranked with equal "
+                     "weights")
     if method != "zone_first" and not has_gap and assessment.tolerance:
         notes.append("the data has no expectation ratings; items are ranked by their zone of tolerance")
         method = "zone_first"

@@ -208,6 +208,13 @@ class _WeightedAccumulator:
 
 def _weighted_result(accumulator: _WeightedAccumulator | None, fixed: dict[str, float] | None,
                      dimension_gaps: FloatArray, dimension_ids: list[str]) -> WeightedScore:
+    if accumulator is not None and not accumulator.within:
+        # Points columns without a single usable allocation weigh nothing: fall back to the config's
+        # fixed weights, else to none (equal weights in the checklist), and keep the reasons.
+        excluded = {key: count for key, count in accumulator.excluded.items() if count}
+        fallback = _weighted_result(None, fixed, dimension_gaps, dimension_ids)
+        return WeightedScore(fallback.value, fallback.aggregate, fallback.method, fallback.n, fallback.weights,
+                             excluded)
     if accumulator is not None:
         mean_weights = accumulator.proportion_sum / accumulator.within if accumulator.within else \
             np.full(len(dimension_ids), np.nan)

@@ -80,7 +80,7 @@ def test_standards_and_promises_alone_report_the_management_gaps_as_not_measured
 
 def test_importance_columns_without_usable_points_fall_back_to_equal_weights(tmp_path: Path) -> None:
     lines = (FIXTURES / "mini.csv").read_text().splitlines()
-    lines[1:] = [",".join(line.split(",")[:-2] + ["", ""]) for line in lines[1:]]  # W_TAN, W_REL blank
+    lines[1:] = [",".join([*line.split(",")[:-2], "", ""]) for line in lines[1:]]  # W_TAN, W_REL blank
     path = tmp_path / "blank-points.csv"
     path.write_text("\n".join(lines) + "\n")
     import warnings

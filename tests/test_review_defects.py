@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from scipy import stats
 
@@ -96,3 +97,24 @@ def test_importance_columns_without_usable_points_fall_back_to_equal_weights(tmp
     assert result.overall.weighting == "none"
     cli = run_line(["analyze", str(path), "-c", str(FIXTURES / "mini.yaml"), "-f", "json"])
     assert cli.exit_code == 0 and "Warning" not in cli.stderr
+
+
+@pytest.mark.parametrize("correction", ["none", "fdr_bh", "holm"])
+def test_gap_1_p_values_follow_the_configured_correction(correction: str) -> None:
+    from servgap.stats.adjust import adjust
+
+    config = FIXTURES / "mini-management.yaml"
+    result = servgap.analyze(FIXTURES / "mini.csv", config, managers=FIXTURES / "managers.csv",
+                             correction=correction)
+    (gap1,) = [gap for gap in result.management.gaps if gap.gap == 1]
+    p = np.array([item.p_value if item.p_value is not None else np.nan for item in gap1.items])
+    adjusted = [item.p_adjusted for item in gap1.items]
+    assert adjusted == pytest.approx(adjust(p, correction).tolist(), nan_ok=True)
+    if correction == "none":
+        assert adjusted == pytest.approx(p.tolist(), nan_ok=True)
+
+
+def test_compare_refuses_an_undeclared_language(tmp_path: Path) -> None:
+    result = run_line(["compare", str(FIXTURES / "mini.csv"), str(FIXTURES / "mini.csv"), "-c",
+                       str(FIXTURES / "mini.yaml"), "--lang", "fr"])
+    assert result.exit_code == 2 and "--lang fr" in result.stderr

@@ -54,7 +54,7 @@ from servgap.results import (
     PriorityComparison,
     PriorityRow,
 )
-from servgap.stats.adjust import holm
+from servgap.stats.adjust import adjust
 
 GAP_KEYS = {1: "knowledge", 2: "standards", 3: "delivery", 4: "communication"}
 MANAGERS_NEEDED = "managers' estimates of customers' expectations (--managers FILE)"
@@ -267,7 +267,7 @@ def compute_management(config: InstrumentConfig, assessment: Assessment, custome
                     warnings.simplefilter("ignore", RuntimeWarning)
                     result = stats.ttest_ind(managers_here, customers_here, equal_var=False)
                 gap1_p[position] = result.pvalue
-    gap1_p_adjusted = holm(gap1_p)
+    gap1_p_adjusted = adjust(gap1_p, assessment.correction)
     delivered = np.full(len(item_ids), np.nan)
     delivered_n = np.zeros(len(item_ids), dtype=np.int64)
     if data.audits is not None:

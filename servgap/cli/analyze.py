@@ -11,7 +11,7 @@ import typer
 
 from servgap.analysis.options import check_report_options, check_standard_input
 from servgap.analysis.pipeline import ManagementFiles, load_valid, run_analysis
-from servgap.cli.common import err, handle_errors
+from servgap.cli.common import err, handle_errors, report_language
 from servgap.cli.outputs import Output, OutputPlan
 from servgap.data.options import InvalidPolicy, Layout
 from servgap.errors import ExitCode, UserError
@@ -151,7 +151,7 @@ def analyze(
                               layout=layout, segment_by=by, confidence=confidence, test=test,
                               correction=correction, management=management_files,
                               bootstrap_resamples=bootstrap, seed=seed, top=top, progress=err)
-    language = _check_language(assessment, lang)
+    language = report_language(lang, assessment.languages)
     contents: dict[Output, object] = {}
     if excel_target is not None:
         sources = {"config": config, "data": data}
@@ -159,17 +159,6 @@ def analyze(
         contents[excel_target] = excel_content(assessment, language, sources)
     contents[report_target] = report_content(assessment, output_format, language, top)
     plan.write(contents)
-
-
-def _check_language(assessment: Assessment, language: str | None) -> str:
-    """The report language: ``language`` if servgap or the instrument has it, else a usage error."""
-    from servgap.render.labels import LABELS
-
-    chosen = language or assessment.languages[0]
-    if chosen not in LABELS and chosen not in assessment.languages:
-        choices = ", ".join(sorted(set(LABELS) | set(assessment.languages)))
-        raise UserError(f"--lang {chosen}: choose one of {choices}", ExitCode.USAGE)
-    return chosen
 
 
 @handle_errors
@@ -199,7 +188,7 @@ def demo(
                               management=management_files, progress=err)
     quality = replace(assessment.data_quality, file="examples/restaurant/responses.csv (bundled, synthetic)")
     assessment = replace(assessment, data_quality=quality)
-    language = _check_language(assessment, lang)
+    language = report_language(lang, assessment.languages)
     contents: dict[Output, object] = {}
     if excel_target is not None:
         contents[excel_target] = excel_content(assessment, language, {"config": config_path,
@@ -248,7 +237,7 @@ def checklist(
     loaded = load_valid(config)
     config_inputs(plan, loaded, config)
     assessment = run_analysis(data, loaded, invalid=invalid, management=management_files, progress=err)
-    language = _check_language(assessment, lang)
+    language = report_language(lang, assessment.languages)
     content: object
     if output_format is ChecklistFormat.json:
         from servgap.render.inert import json_text

@@ -74,3 +74,15 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper
+
+
+def report_language(language: str | None, declared: list[str]) -> str:
+    """The report language: ``language`` (default: the instrument's first) if servgap has its words or
+    the instrument declares it, else a usage error listing the choices (exit 2)."""
+    from servgap.render.labels import LABELS
+
+    chosen = language or declared[0]
+    if chosen not in LABELS and chosen not in declared:
+        choices = ", ".join(sorted(set(LABELS) | set(declared)))
+        raise UserError(f"--lang {chosen}: choose one of {choices}", ExitCode.USAGE)
+    return chosen

@@ -11,7 +11,7 @@ import typer
 from servgap.analysis.options import check_standard_input
 from servgap.analysis.pipeline import load_valid, refusal
 from servgap.cli.analyze import OutputOption
-from servgap.cli.common import handle_errors
+from servgap.cli.common import handle_errors, report_language
 from servgap.cli.outputs import OutputPlan
 from servgap.errors import ExitCode, UserError
 
@@ -86,8 +86,8 @@ def compare(
         first, second = parts
         before_label, after_label = before.name, after.name
     comparison = compare_waves(instrument, first, second, before_label, after_label)
-    language = lang or instrument.instrument.languages[0]
     fallbacks = list(instrument.instrument.languages)
+    language = report_language(lang, fallbacks)
     if output_format is CompareFormat.json:
         plan.write({target: comparison_json(comparison, language, fallbacks)})
     elif output_format is CompareFormat.markdown:

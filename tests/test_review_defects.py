@@ -118,3 +118,24 @@ def test_compare_refuses_an_undeclared_language(tmp_path: Path) -> None:
     result = run_line(["compare", str(FIXTURES / "mini.csv"), str(FIXTURES / "mini.csv"), "-c",
                        str(FIXTURES / "mini.yaml"), "--lang", "fr"])
     assert result.exit_code == 2 and "--lang fr" in result.stderr
+
+
+def test_a_form_for_a_positional_override_analyses_the_right_column(tmp_path: Path) -> None:
+    import openpyxl
+
+    config = tmp_path / "pos.yaml"
+    config.write_text(ZOT_CONFIG.replace("  facets: [adequate, desired, perception]\n", "").replace("max: 9", "max: 7")
+                      + "data:\n  respondent_id: null\n  columns:\n    a:\n      expectation: 5\n")
+    form = tmp_path / "form.xlsx"
+    assert run_line(["form", str(config), "-o", str(form)]).exit_code == 0
+    book = openpyxl.load_workbook(form)
+    sheet = book.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[4] == "E_a"  # the override: position 5
+    for row in range(2, 8):
+        for column, header in enumerate(headers, start=1):
+            if header and header.startswith(("E_", "P_")):
+                sheet.cell(row=row, column=column, value=7 if header.startswith("E_") else 2)
+    book.save(form)
+    result = servgap.analyze(form, config)
+    assert {item.id: item.gap for item in result.items} == {"a": -5.0, "b": -5.0, "c": -5.0}

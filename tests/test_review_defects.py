@@ -139,3 +139,25 @@ def test_a_form_for_a_positional_override_analyses_the_right_column(tmp_path: Pa
     book.save(form)
     result = servgap.analyze(form, config)
     assert {item.id: item.gap for item in result.items} == {"a": -5.0, "b": -5.0, "c": -5.0}
+
+
+def test_segment_tests_name_every_respondent_left_out_and_their_direction(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(FIXTURES / "mini.csv")
+    frame["branch"] = ["South", "North", "", "South", "North", ""]  # two respondents without a value
+    path = tmp_path / "b.csv"
+    frame.to_csv(path, index=False)
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text() + "analysis:\n  min_segment_n: 2\n")
+    result = servgap.analyze(path, config, by="branch")
+    assert [segment.value for segment in result.segments] == ["South", "North", None]  # first appearance
+    test = next(t for t in result.segment_tests if t.dimension == "REL")
+    assert test.groups == ["South", "North"] and test.direction == "South − North"
+    assert [(left.value, left.n, left.reason) for left in test.excluded] == [(None, 2, "no_value")]
+    # REL gaps: South (r1, r4) −4/3, −4/3; North (r2, r5) −4/3, −2. Welch by hand: means −4/3 and
+    # −5/3, variances 0 and 2/9, n 2 and 2: t = (1/3)/√(0/2 + (2/9)/2) = 1.
+    assert test.statistic == pytest.approx(1.0, abs=1e-12)
+    payload = result.to_dict()["segment_tests"][1]
+    assert payload["direction"] == "South − North"
+    assert payload["excluded"] == [{"value": None, "n": 2, "reason": "no_value"}]

@@ -8,6 +8,7 @@ arrays (respondents × items); no Python loop runs over respondents. Definitions
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from servgap.results import (
     DimensionResult,
     ItemResult,
     LeftOut,
+    LeftOutGroup,
     Overall,
     SegmentDimension,
     SegmentResult,
@@ -31,7 +33,7 @@ from servgap.results import (
     WeightedScore,
 )
 from servgap.stats.adjust import adjust, significant
-from servgap.stats.moments import FloatArray, MeanTest, Moments
+from servgap.stats.moments import FloatArray, MeanTest, Moments, welch_test
 from servgap.stats.ranks import WILCOXON_METHOD, wilcoxon_p
 from servgap.stats.reliability import CoMoments
 
@@ -233,12 +235,18 @@ def _weighted_result(accumulator: _WeightedAccumulator | None, fixed: dict[str, 
     return WeightedScore(None, None, "none", 0, {}, {})
 
 
+#: The label of respondents without a value in a segment column (shown as "(missing)").
+MISSING = "\x00missing"
+
+
 class _SegmentAccumulator:
     """Per segment value: respondents with any dimension score, and per dimension sums and counts."""
 
     def __init__(self, values: np.ndarray, dimensions: int) -> None:
-        labels = ["\x00missing" if value is None else str(value) for value in values.tolist()]
-        self.order = sorted(set(labels), key=lambda text: (text == "\x00missing", text))
+        labels = [MISSING if value is None else str(value) for value in values.tolist()]
+        # Values in order of first appearance (a wave column stays in time order); no value last.
+        self.order = [label for label in dict.fromkeys(labels) if label != MISSING]
+        self.order += [MISSING] if MISSING in labels else []
         code_of = {label: code for code, label in enumerate(self.order)}
         self.codes = np.array([code_of[label] for label in labels], dtype=np.int64)
         groups = len(self.order)
@@ -262,7 +270,7 @@ class _SegmentAccumulator:
             gaps = self.sums / np.where(self.counts > 0, self.counts, np.nan)
         return [
             SegmentResult(
-                column=column, value=None if label == "\x00missing" else label, n=int(self.n[code]),
+                column=column, value=None if label == MISSING else label, n=int(self.n[code]),
                 small=int(self.n[code]) < minimum, gap=float(np.mean(gaps[code])),
                 dimensions={d: SegmentDimension(int(self.counts[code, i]), float(gaps[code, i]))
                             for i, d in enumerate(dimension_ids)},
@@ -582,25 +590,29 @@ def segment_tests_of(column: str, accumulator: _SegmentAccumulator, respondent_g
         values = respondent_gaps[:, position]
         samples, included, excluded = [], [], []
         for code, label in enumerate(accumulator.order):
-            if label == "\x00missing":
-                continue
             member = values[(accumulator.codes == code) & ~np.isnan(values)]
-            if len(member) >= minimum:
+            if label == MISSING:
+                if len(member):
+                    excluded.append(LeftOutGroup(None, len(member), "no_value"))
+            elif len(member) >= minimum:
                 samples.append(member)
                 included.append(label)
             else:
-                excluded.append(label)
+                excluded.append(LeftOutGroup(label, len(member), "below_minimum_n"))
         if len(samples) < 2:
             continue
         if len(samples) == 2:
-            result = stats.ttest_ind(samples[0], samples[1], equal_var=False)
-            name = "welch_t"
+            statistic, p, _ = welch_test(samples[0], samples[1], confidence)
+            name, direction = "welch_t", f"{included[0]} − {included[1]}"
         else:
-            result = stats.kruskal(*samples)
-            name = "kruskal_wallis"
-        rows.append((dimension_id, name, float(result.statistic), float(result.pvalue), included, excluded))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all values equal: H is still defined (NaN)
+                result = stats.kruskal(*samples)
+            statistic, p = float(result.statistic), float(result.pvalue)
+            name, direction = "kruskal_wallis", None
+        rows.append((dimension_id, name, statistic, p, included, excluded, direction))
     adjusted = adjust(np.array([row[3] for row in rows]), correction) if rows else np.array([])
     return [SegmentTest(column=column, dimension=d, test=name, statistic=statistic, p_value=p,
                         p_adjusted=float(adjusted[i]), significant=significant(float(adjusted[i]), confidence),
-                        groups=included, excluded=excluded)
-            for i, (d, name, statistic, p, included, excluded) in enumerate(rows)]
+                        groups=included, excluded=excluded, direction=direction)
+            for i, (d, name, statistic, p, included, excluded, direction) in enumerate(rows)]

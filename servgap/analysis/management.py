@@ -19,7 +19,6 @@ absent is "not measured" and names the data that would measure it; it is never z
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +54,7 @@ from servgap.results import (
     PriorityRow,
 )
 from servgap.stats.adjust import adjust
+from servgap.stats.moments import welch_test
 
 GAP_KEYS = {1: "knowledge", 2: "standards", 3: "delivery", 4: "communication"}
 MANAGERS_NEEDED = "managers' estimates of customers' expectations (--managers FILE)"
@@ -261,12 +261,7 @@ def compute_management(config: InstrumentConfig, assessment: Assessment, custome
             customers_here = expectation[paired, position]
             if len(managers_here) >= 2 and len(customers_here) >= 2:
                 # Welch's t: managers and customers are independent samples of unequal size and variance.
-                # scipy warns when a group has no variance (e.g. all managers answer 6); the test is
-                # still defined then, so the warning is not passed on to the user.
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    result = stats.ttest_ind(managers_here, customers_here, equal_var=False)
-                gap1_p[position] = result.pvalue
+                gap1_p[position] = welch_test(managers_here, customers_here, assessment.confidence)[1]
     gap1_p_adjusted = adjust(gap1_p, assessment.correction)
     delivered = np.full(len(item_ids), np.nan)
     delivered_n = np.zeros(len(item_ids), dtype=np.int64)

@@ -20,6 +20,7 @@ from servgap.results.model import (
     IpaItem,
     ItemResult,
     LeftOut,
+    LeftOutGroup,
     ManagementGap,
     ManagementResult,
     Overall,
@@ -37,6 +38,6 @@ from servgap.results.model import (
 __all__ = [
     "Alpha", "Assessment", "BootstrapResult", "CellNote", "ChangeRow", "Checklist", "ChecklistEntry", "DataQuality",
     "DimensionResult", "FactorResult", "GapDimension", "GapItem", "Ipa", "IpaItem", "ItemResult", "LeftOut",
-    "ManagementGap", "ManagementResult", "Overall", "PriorityComparison", "PriorityRow", "SegmentDimension",
-    "SegmentResult", "SegmentTest", "Tolerance", "ToleranceRow", "WaveComparison", "WeightedScore",
+    "LeftOutGroup", "ManagementGap", "ManagementResult", "Overall", "PriorityComparison", "PriorityRow",
+    "SegmentDimension", "SegmentResult", "SegmentTest", "Tolerance", "ToleranceRow", "WaveComparison", "WeightedScore",
 ]

@@ -276,8 +276,23 @@ class Checklist:
 
 
 @dataclass(frozen=True)
+class LeftOutGroup:
+    """Respondents a segment test leaves out: a value with fewer than the minimum n (``reason``
+    ``below_minimum_n``), or the respondents with no value in the column (``value`` None, ``reason``
+    ``no_value``)."""
+
+    value: str | None
+    n: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class SegmentTest:
-    """A test of a dimension's gap between the values of a segment column."""
+    """A test of a dimension's gap between the values of a segment column.
+
+    ``groups`` are the values compared, in order of first appearance in the file; for Welch's t
+    (two groups) the statistic is that of ``groups[0]`` minus ``groups[1]``, as ``direction`` says.
+    """
 
     column: str
     dimension: str
@@ -287,7 +302,9 @@ class SegmentTest:
     p_adjusted: float
     significant: bool
     groups: list[str]
-    excluded: list[str]
+    excluded: list[LeftOutGroup]
+    #: for two groups: "A − B", the difference the statistic's sign refers to; None for more groups
+    direction: str | None = None
 
 
 @dataclass(frozen=True)

@@ -290,7 +290,9 @@ def compute_management(config: InstrumentConfig, assessment: Assessment, custome
                 id=item_id, dimension=dimension_of[item_id], measured=measured,
                 value=_optional(values[position]), first=_optional(first[position]),
                 second=_optional(second[position]),
-                n=int(manager_n[position]) if gap == 1 else int(delivered_n[position]) if gap in (3, 4) else None,
+                # n: the raters behind the rated term — managers for gaps 1 (M − E) and 2 (S − M),
+                # audits for gaps 3 (D − S) and 4 (D − C); 0 when none rated the item.
+                n=int(manager_n[position]) if gap in (1, 2) else int(delivered_n[position]),
                 p_value=_optional(gap1_p[position]) if gap == 1 else None,
                 p_adjusted=_optional(gap1_p_adjusted[position]) if gap == 1 else None,
             ))
@@ -336,8 +338,11 @@ def priority_comparison(config: InstrumentConfig, assessment: Assessment, data: 
     """Managers' versus customers' importance, ranked, with Spearman's rho (docs/method.md §3).
 
     Dimension weights are compared when both sides allocated points; otherwise the item expectation
-    means (customers' E against managers' estimates). Rank 1 is the most important; a positive
-    displacement means managers rank the attribute lower than customers do.
+    means (customers' E against managers' estimates). Rank 1 is the most important; tied values share
+    their average rank (``scipy.stats.rankdata``), and ρ is Spearman's on those ranks. A positive
+    displacement means managers rank the attribute lower than customers do. ``largest_displacements``
+    lists at most three attributes with a non-zero displacement, the largest absolute displacement
+    first, ties broken by the customers' rank (the more important to customers first).
 
     References
     ----------

@@ -161,3 +161,21 @@ def test_segment_tests_name_every_respondent_left_out_and_their_direction(tmp_pa
     payload = result.to_dict()["segment_tests"][1]
     assert payload["direction"] == "South − North"
     assert payload["excluded"] == [{"value": None, "n": 2, "reason": "no_value"}]
+
+
+def test_the_bootstrap_of_zone_of_tolerance_data_gives_msa_intervals(tmp_path: Path) -> None:
+    data, config = zot_study(tmp_path)
+    result = servgap.analyze(data, config, bootstrap=400, seed=5)
+    boot = result.bootstrap
+    assert boot.measure == "msa"
+    msa = {row.id: row.msa for row in result.tolerance.dimensions}
+    assert boot.estimates["D"] == pytest.approx(msa["D"], abs=1e-12)  # = mean of Σ(P − A)/3 = 5/27
+    assert msa["D"] == pytest.approx(5 / 27, abs=1e-12)
+    low, high = boot.dimensions["D"]
+    assert np.isfinite(low) and np.isfinite(high) and low <= msa["D"] <= high
+    # A plain resampling loop over the respondents' MSAs gives the same percentile interval.
+    scores = np.array([1 / 3, 1 / 3, 0, 1 / 3, 1 / 3, 0, 1 / 3, 0, 0])
+    rng = np.random.default_rng(5)
+    loop = [scores[rng.integers(0, 9, 9)].mean() for _ in range(400)]
+    assert (low, high) == pytest.approx(tuple(np.percentile(loop, [2.5, 97.5])), abs=1e-12)
+    assert set(boot.rank_stability.values()) == {None}  # zone-first ranking: not decided by gaps

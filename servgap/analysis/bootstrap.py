@@ -83,7 +83,9 @@ def resampled_means(values: FloatArray, resamples: int, seed: int) -> FloatArray
 
 def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: FloatArray, resamples: int, seed: int,
               top: int = 5, method: str = "importance_gap") -> BootstrapResult:
-    """Percentile intervals of dimension and overall gaps, and rank stability of the top ``top`` items."""
+    """Percentile intervals of the dimension and overall scores (the gaps, or the MSA for zone-of-tolerance
+    data without expectations: ``respondent_gaps`` holds whichever the segments compare), and the rank
+    stability of the checklist's top ``top`` items."""
     # Items and dimensions share the same draws, so that every resample is one coherent sample.
     combined = np.concatenate([respondent_gaps, item_gaps(responses)], axis=1)
     means = resampled_means(combined, resamples, seed)
@@ -91,6 +93,10 @@ def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: Flo
     dimensions = len(assessment.dimensions)
     dimension_means, item_means = means[:, :dimensions], means[:, dimensions:]
     overall = dimension_means.mean(axis=1)
+    with np.errstate(invalid="ignore"):
+        # The full-sample scores the intervals are about (equal to the dimension gaps, or MSAs).
+        present = ~np.isnan(respondent_gaps)
+        estimate = np.where(present, respondent_gaps, 0.0).sum(axis=0) / present.sum(axis=0)
     tail = (1 - assessment.confidence) / 2 * 100
 
     def interval(samples: FloatArray) -> tuple[float, float]:
@@ -113,7 +119,9 @@ def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: Flo
     return BootstrapResult(
         resamples=resamples, seed=seed, confidence=assessment.confidence,
         dimensions={d.id: interval(dimension_means[:, i]) for i, d in enumerate(assessment.dimensions)},
-        overall=interval(overall), top=top,
+        overall=interval(overall), top=top, measure=assessment.segment_measure,
+        estimates={d.id: float(estimate[i]) for i, d in enumerate(assessment.dimensions)},
+        overall_estimate=float(estimate.mean()),
         rank_stability={item.id: float(in_top[i] / resamples) if ranked else None
                         for i, item in enumerate(assessment.items)},
     )

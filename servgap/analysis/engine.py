@@ -436,7 +436,8 @@ def _data_quality(responses: Responses, quality: _QualityCounter, has_expectatio
 
 def analyze_with_scores(config: InstrumentConfig, responses: Responses,
                         options: AnalysisOptions | None = None) -> tuple[Assessment, FloatArray]:
-    """The assessment, and the respondent dimension gaps (respondents × dimensions) behind it.
+    """The assessment, and the respondent dimension scores behind its segments (respondents ×
+    dimensions): the gaps P − E, or for zone-of-tolerance data without expectations the MSA P − A.
 
     Respondents are processed in blocks of :data:`BLOCK_ROWS`; each block adds to mergeable
     accumulators (counts, means, co-moments), so the result equals the whole-sample computation
@@ -567,7 +568,7 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
         wilcoxon_method=WILCOXON_METHOD if wilcoxon else None,
         shortfalls=[item.id for item in sorted(item_results, key=lambda item: item.gap)
                     if item.significant and math.isfinite(item.gap) and item.gap < 0],
-    ), respondent_gaps
+    ), respondent_measure
 
 
 def segment_tests_of(column: str, accumulator: _SegmentAccumulator, respondent_gaps: FloatArray,

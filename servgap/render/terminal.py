@@ -372,13 +372,14 @@ def bootstrap_section(assessment: Assessment, language: str) -> list[RenderableT
                                                  seed=result.seed),
                   box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, collapse_padding=True)
     table.add_column(text["dimension"], overflow="fold")
-    table.add_column(text["gap"], justify="right")
+    table.add_column(text["gap"] if result.measure == "gap" else "MSA", justify="right")
     table.add_column(text["ci"].format(level=result.confidence * 100), justify="center", no_wrap=True)
     for dimension in assessment.dimensions:
         low, high = result.dimensions[dimension.id]
-        table.add_row(escape(pick(dimension.name, language, assessment.languages)), number(dimension.gap, signed=True),
+        table.add_row(escape(pick(dimension.name, language, assessment.languages)),
+                      number(result.estimates.get(dimension.id), signed=True),
                       f"{number(low, signed=True)}, {number(high, signed=True)}")
-    table.add_row(text["overall"], number(assessment.overall.gap, signed=True),
+    table.add_row(text["overall"], number(result.overall_estimate, signed=True),
                   f"{number(result.overall[0], signed=True)}, {number(result.overall[1], signed=True)}", style="bold")
     return [table, Text("")]
 

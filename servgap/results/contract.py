@@ -97,7 +97,8 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
     if assessment.bootstrap is not None:
         result = assessment.bootstrap
         payload["bootstrap"] = {
-            "method": "percentile", "resamples": result.resamples, "seed": result.seed,
+            "method": "percentile", "measure": result.measure, "estimates": result.estimates,
+            "overall_estimate": result.overall_estimate, "resamples": result.resamples, "seed": result.seed,
             "confidence": result.confidence, "overall": list(result.overall),
             "dimensions": {key: list(value) for key, value in result.dimensions.items()},
             "top": result.top, "rank_stability": result.rank_stability,

@@ -342,6 +342,11 @@ class BootstrapResult:
     #: share of resamples in which the item stays in the checklist's top ``top``; None where the
     #: checklist ranks by zone or quadrant, which resampled gaps alone do not decide
     rank_stability: dict[str, float | None]
+    #: what the intervals are of: "gap" (P − E) or "msa" (P − adequate, zone-of-tolerance data)
+    measure: str = "gap"
+    #: the full-sample dimension scores and their mean (the overall score) the intervals are about
+    estimates: dict[str, float] = field(default_factory=dict)
+    overall_estimate: float = float("nan")
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,9 @@ def golden(request: pytest.FixtureRequest):
 
     def check(name: str, text: str) -> None:
         path = GOLDEN / name
-        if request.config.getoption("--update-golden") or not path.exists():
+        if request.config.getoption("--update-golden"):
             path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"tests/golden/{name} is missing; write it with pytest --update-golden and review it"
         assert text == path.read_text(encoding="utf-8"), f"{name} changed; review, then run pytest --update-golden"
 
     return check

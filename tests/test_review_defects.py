@@ -179,3 +179,14 @@ def test_the_bootstrap_of_zone_of_tolerance_data_gives_msa_intervals(tmp_path: P
     loop = [scores[rng.integers(0, 9, 9)].mean() for _ in range(400)]
     assert (low, high) == pytest.approx(tuple(np.percentile(loop, [2.5, 97.5])), abs=1e-12)
     assert set(boot.rank_stability.values()) == {None}  # zone-first ranking: not decided by gaps
+
+
+def test_a_quadrant_that_seems_to_contradict_the_ranking_is_explained_in_one_line() -> None:
+    from tests.conftest import CONFIGS, EXAMPLES
+
+    result = servgap.analyze(EXAMPLES / "restaurant" / "responses.csv", CONFIGS / "restaurant.yaml")
+    leading = [entry for entry in result.checklist.entries[:5]
+               if entry.kind == "item" and entry.quadrant == "low_priority"]
+    assert leading  # the example has such items: the first is tan2, low priority in its quadrant
+    notes = [note for note in result.checklist.notes if "quadrant is 'low priority'" in note]
+    assert len(notes) == 1 and all(entry.ref in notes[0] for entry in leading)

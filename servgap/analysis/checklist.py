@@ -108,4 +108,31 @@ def build_checklist(config: InstrumentConfig, assessment: Assessment,
                 gap_ci=None, p_adjusted=None, importance=None, risk=gap.risk,
                 actions=list(config.management.checklists.get(gap.gap, [])), causes=[f.name for f in weakest],
             ))
+    notes += quadrant_notes(entries, method)
     return Checklist(method=method, entries=entries, strengths=strengths, notes=notes)
+
+
+#: Checklist places for which a disagreement with the IPA quadrant is explained.
+EXPLAINED_PLACES = 5
+
+
+def quadrant_notes(entries: list[ChecklistEntry], method: str) -> list[str]:
+    """One line per leading item whose IPA quadrant seems to contradict its place in the checklist.
+
+    The ranking weighs the size of each shortfall by its dimension's importance; the quadrant only
+    compares an item's importance and performance with the crosshair (their means or the scale
+    midpoint). A large shortfall can therefore rank high while the item sits in "low priority".
+    """
+    if method == "ipa":
+        return []
+    notes = []
+    for quadrant in ("low_priority", "possible_overkill"):
+        refs = [entry.ref for entry in entries[:EXPLAINED_PLACES]
+                if entry.kind == "item" and entry.quadrant == quadrant]
+        if refs:
+            listed = refs[0] if len(refs) == 1 else f"{', '.join(refs[:-1])} and {refs[-1]}"
+            notes.append(f"{listed} {'ranks' if len(refs) == 1 else 'rank'} among the first {EXPLAINED_PLACES} "
+                         f"although {'its' if len(refs) == 1 else 'their'} importance–performance quadrant is "
+                         f"'{quadrant.replace('_', ' ')}': the checklist weighs the size of each shortfall by its "
+                         "dimension's importance, the quadrant only compares an item with the crosshair")
+    return notes

@@ -190,3 +190,19 @@ def test_a_quadrant_that_seems_to_contradict_the_ranking_is_explained_in_one_lin
     assert leading  # the example has such items: the first is tan2, low priority in its quadrant
     notes = [note for note in result.checklist.notes if "quadrant is 'low priority'" in note]
     assert len(notes) == 1 and all(entry.ref in notes[0] for entry in leading)
+
+
+def test_bundled_items_carry_their_own_actions_before_their_dimensions() -> None:
+    from tests.conftest import CONFIGS, EXAMPLES
+
+    for name in ("restaurant", "airline", "servqual"):
+        config = servgap.load_config(CONFIGS / f"{name}.yaml")
+        assert all(item.actions for _, item in config.items()), name
+    result = servgap.analyze(EXAMPLES / "restaurant" / "responses.csv", CONFIGS / "restaurant.yaml")
+    config = servgap.load_config(CONFIGS / "restaurant.yaml")
+    items = {item.id: (dimension, item) for dimension, item in config.items()}
+    for entry in (e for e in result.checklist.entries if e.kind == "item"):
+        dimension, item = items[entry.ref]
+        assert entry.actions == [*item.actions, *dimension.actions]
+    parking = next(e for e in result.checklist.entries if e.ref == "tan1")
+    assert "parking" in parking.actions[0]["en"].lower()

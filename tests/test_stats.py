@@ -120,3 +120,35 @@ def test_wilcoxon_follows_rs_defaults_exact_and_approximate(seed: int) -> None:
     for sample in (untied, tied):
         if np.count_nonzero(sample):
             assert wilcoxon_p(sample[:, None])[0] == pytest.approx(r_wilcoxon_p(sample), abs=1e-12)
+
+
+def test_adjust_applies_the_method_it_is_named() -> None:
+    from servgap.stats.adjust import adjust
+
+    p = np.array([0.01, 0.04, 0.03, np.nan])
+    # Holm by hand: sorted 0.01, 0.03, 0.04 scaled by 3, 2, 1 → 0.03, 0.06, 0.04 → running max 0.06.
+    assert adjust(p, "holm")[:3].tolist() == pytest.approx([0.03, 0.06, 0.06])
+    # Benjamini–Hochberg by hand: 0.03, 0.045, 0.04 → running min from the top → 0.04, 0.04.
+    assert adjust(p, "fdr_bh")[:3].tolist() == pytest.approx([0.03, 0.04, 0.04])
+    assert adjust(p, "none")[:3].tolist() == pytest.approx([0.01, 0.04, 0.03])
+    for method in ("holm", "fdr_bh", "none"):
+        assert np.isnan(adjust(p, method)[3])
+    unchanged = np.array([0.2])
+    adjust(unchanged, "none")[0] = 0.9
+    assert unchanged[0] == 0.2  # a copy: the caller's p-values are never changed
+
+
+def test_a_single_p_value_is_its_own_adjustment() -> None:
+    from servgap.stats.adjust import benjamini_hochberg, holm
+
+    assert holm(np.array([0.03])).tolist() == [0.03]
+    assert benjamini_hochberg(np.array([0.03])).tolist() == [0.03]
+    assert np.isnan(holm(np.array([np.nan]))).all()
+
+
+def test_significance_is_strictly_below_one_minus_confidence() -> None:
+    from servgap.stats.adjust import significant
+
+    assert significant(0.0499, 0.95) and not significant(0.05, 0.95) and not significant(0.0501, 0.95)
+    assert significant(0.0999, 0.9) and not significant(0.1, 0.9)
+    assert not significant(float("nan"), 0.95) and not significant(float("inf"), 0.95)

@@ -8,6 +8,7 @@ alter any result — are listed in ``EQUIVALENT`` with the reason, and left out 
     pip install mutmut
     python benchmarks/mutation_score.py                  # every configured module (tens of minutes)
     python benchmarks/mutation_score.py servgap/stats/adjust.py   # one module
+    python benchmarks/mutation_score.py --report-only    # the score of the last run
 
 Each mutant runs the test suite, so a full run takes a while on two cores; it works in ``mutants/``
 (git-ignored).
@@ -38,21 +39,23 @@ def run(paths: list[str]) -> str:
     if paths:
         # mutmut takes mutant-name globs: servgap/stats/adjust.py → servgap.stats.adjust.*
         command += [re.sub(r"\.py$", "", path).replace("/", ".") + ".*" for path in paths]
-    subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
+    if "--report-only" not in sys.argv:
+        subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
     finished = subprocess.run(["mutmut", "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True,
                               check=False)
     return finished.stdout
 
 
 def main() -> None:
-    results = run(sys.argv[1:])
+    results = run([argument for argument in sys.argv[1:] if not argument.startswith("--")])
     per_module: dict[str, Counter[str]] = {}
     for line in results.splitlines():
         match = re.match(r"\s*(\S+): (\w[\w ]*)$", line)
         if not match:
             continue
         name, status = match.groups()
-        module = name.split(".x_")[0]
+        # Functions mutate as module.x_name__mutmut_N, methods as module.xǁClassǁname__mutmut_N.
+        module = re.split(r"\.x[_ǁ]", name, maxsplit=1)[0]
         key = "equivalent" if name in EQUIVALENT and status == "survived" else status
         per_module.setdefault(module, Counter())[key] += 1
     print(f"{'module':45} {'killed':>7} {'survived':>9} {'equivalent':>11} {'score':>7}")

@@ -206,3 +206,47 @@ def test_bundled_items_carry_their_own_actions_before_their_dimensions() -> None
         assert entry.actions == [*item.actions, *dimension.actions]
     parking = next(e for e in result.checklist.entries if e.ref == "tan1")
     assert "parking" in parking.actions[0]["en"].lower()
+
+
+def zone_study(tmp_path: Path, rows: list[tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]],
+               extra: str = "") -> tuple[Path, Path]:
+    lines = ["respondent_id," + ",".join(f"{f}_{i}" for f in ("MIN", "DES", "P") for i in "abc")]
+    lines += [f"r{n}," + ",".join(map(str, (*low, *high, *seen))) for n, (low, high, seen) in enumerate(rows, 1)]
+    data = tmp_path / "z.csv"
+    data.write_text("\n".join(lines) + "\n")
+    config = tmp_path / "z.yaml"
+    config.write_text(ZOT_CONFIG + extra)
+    return data, config
+
+
+def test_zone_first_ranks_below_the_zone_and_counts_mss_zero_as_a_strength(tmp_path: Path) -> None:
+    # a: P 4 < A 5 → below (MSA −1); b: P 6 = D 6 → within, MSS 0 → a strength; c: P 5 > D 4 → above.
+    data, config = zone_study(tmp_path, [((5, 3, 2), (7, 6, 4), (4, 6, 5))] * 3)
+    checklist = servgap.analyze(data, config).checklist
+    assert checklist.method == "zone_first"
+    assert [entry.ref for entry in checklist.entries] == ["a"]
+    assert checklist.strengths == ["b", "c"]
+    # b within the zone with MSS −1 (P 5 < D 6) is an action after the below-zone item.
+    data, config = zone_study(tmp_path, [((5, 3, 2), (7, 6, 4), (4, 5, 5))] * 3)
+    checklist = servgap.analyze(data, config).checklist
+    assert [entry.ref for entry in checklist.entries] == ["a", "b"] and checklist.strengths == ["c"]
+
+
+def test_a_ranking_the_data_cannot_support_falls_back_with_a_note(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text() + "analysis:\n  priority: zone_first\n")
+    checklist = servgap.analyze(FIXTURES / "mini.csv", config).checklist
+    assert checklist.method == "importance_gap"
+    assert checklist.notes[0].startswith("zone_first needs adequate and desired ratings")
+    config.write_text((FIXTURES / "mini.yaml").read_text() + "analysis:\n  priority: ipa\n")
+    lines = (FIXTURES / "mini.csv").read_text().splitlines()
+    no_points = tmp_path / "no-points.csv"
+    no_points.write_text("\n".join(",".join(line.split(",")[:-2]) for line in lines) + "\n")
+    checklist = servgap.analyze(no_points, config).checklist
+    assert checklist.method == "importance_gap"
+    assert checklist.notes[0].startswith("ipa needs a source of importance")
+    data, zone_config = zone_study(tmp_path, [((5, 3, 2), (7, 6, 4), (4, 6, 5))] * 3,
+                                   "analysis:\n  priority: gap\n")
+    checklist = servgap.analyze(data, zone_config).checklist
+    assert checklist.method == "zone_first"
+    assert "no expectation ratings" in checklist.notes[0]

@@ -122,3 +122,28 @@ def test_importing_servgap_is_light() -> None:
     code = "import sys, servgap; print(servgap.__version__, 'pandas' in sys.modules, 'scipy' in sys.modules)"
     finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert finished.stdout.split()[1:] == ["False", "False"]
+
+
+def documented_keys(section: str) -> set[str]:
+    """The keys named in the first column of a table of docs/json-output.md under ``## section``."""
+    import re
+
+    text = (Path(__file__).parent.parent / "docs" / "json-output.md").read_text(encoding="utf-8")
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return {key for row in body.splitlines() if row.startswith("| `")
+            for key in re.findall(r"`([a-z_]+)`", row.split("|")[1])}
+
+
+def test_the_json_contract_and_its_documentation_agree(restaurant: servgap.Assessment) -> None:
+    helpdesk = servgap.analyze(EXAMPLES / "helpdesk" / "responses.csv", CONFIGS / "helpdesk.yaml", bootstrap=20)
+    with_bootstrap = servgap.analyze(RESTAURANT / "responses.csv", CONFIGS / "restaurant.yaml", bootstrap=20)
+    outputs = [restaurant.to_dict(), helpdesk.to_dict(), with_bootstrap.to_dict()]
+    top = documented_keys("Top level")
+    found = set().union(*(payload.keys() for payload in outputs))
+    assert found <= top, f"undocumented: {found - top}"
+    assert top <= found, f"documented but never written: {top - found}"
+    for section, key in (("`dimensions[]`", "dimensions"), ("`items[]`", "items")):
+        documented = documented_keys(section)
+        written = set(outputs[0][key][0])
+        assert written - {"alpha_detail", "name", "text", "id", "dimension", "items", "reverse"} <= documented, \
+            f"{section}: undocumented {written - documented}"

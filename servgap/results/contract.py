@@ -54,6 +54,7 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
         "dimensions": [],
         "items": [],
         "segment_measure": assessment.segment_measure,
+        "shortfalls": list(assessment.shortfalls),
         "segments": [asdict(segment) for segment in assessment.segments],
         "data_quality": {
             "file": quality.file,

@@ -1,0 +1,121 @@
+"""Reported numbers under every option, each against an independent computation (scipy, by hand)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import servgap
+from tests.conftest import FIXTURES
+from tests.helpers import r_wilcoxon_p
+
+FRAME = pd.read_csv(FIXTURES / "mini.csv")
+ITEMS = ["T1", "T2", "R1", "R2", "R3"]
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down, written out: p_(j) · (m − j + 1), running maximum, capped at 1."""
+    order = np.argsort(p)
+    m = len(p)
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[index]))
+        adjusted[index] = running
+    return adjusted
+
+
+def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg, written out: p_(j) · m / j, running minimum from the largest, capped at 1."""
+    order = np.argsort(p)[::-1]
+    m = len(p)
+    adjusted = np.empty(m)
+    running = 1.0
+    for position, index in enumerate(order):
+        running = min(running, p[index] * m / (m - position))
+        adjusted[index] = running
+    return adjusted
+
+
+ADJUST = {"holm": holm, "fdr_bh": benjamini_hochberg, "none": lambda p: p}
+
+
+@pytest.mark.parametrize("test", ["ttest", "wilcoxon", "both"])
+@pytest.mark.parametrize("correction", ["holm", "fdr_bh", "none"])
+def test_item_p_values_for_every_test_and_correction(test: str, correction: str) -> None:
+    result = servgap.analyze(FIXTURES / "mini.csv", FIXTURES / "mini.yaml", test=test, correction=correction)
+    items = {item.id: item for item in result.items}
+    t_p = np.array([stats.ttest_rel(FRAME[f"P_{i}"], FRAME[f"E_{i}"]).pvalue for i in ITEMS])
+    w_p = np.array([r_wilcoxon_p((FRAME[f"P_{i}"] - FRAME[f"E_{i}"]).to_numpy(float)) for i in ITEMS])
+    driver = w_p if test == "wilcoxon" else t_p  # with "both", the t test drives significance
+    expected = ADJUST[correction](driver)
+    for position, item_id in enumerate(ITEMS):
+        item = items[item_id]
+        assert item.p_value == pytest.approx(driver[position], abs=1e-12)
+        assert item.p_adjusted == pytest.approx(expected[position], abs=1e-12)
+        assert item.significant == (expected[position] < 0.05)
+        if test == "ttest":
+            assert item.wilcoxon_p is None
+        else:
+            assert item.wilcoxon_p == pytest.approx(w_p[position], abs=1e-12)
+    assert result.to_dict()["options"]["correction"] == correction
+
+
+@pytest.mark.parametrize("correction", ["holm", "fdr_bh", "none"])
+def test_dimension_p_values_are_adjusted_across_dimensions(correction: str) -> None:
+    result = servgap.analyze(FIXTURES / "mini.csv", FIXTURES / "mini.yaml", correction=correction)
+    tan = ((FRAME[["P_T1", "P_T2"]].to_numpy() - FRAME[["E_T1", "E_T2"]].to_numpy()).mean(axis=1))
+    rel = ((FRAME[["P_R1", "P_R2", "P_R3"]].to_numpy() - FRAME[["E_R1", "E_R2", "E_R3"]].to_numpy()).mean(axis=1))
+    p = np.array([stats.ttest_1samp(tan, 0).pvalue, stats.ttest_1samp(rel, 0).pvalue])
+    assert [d.p_adjusted for d in result.dimensions] == pytest.approx(ADJUST[correction](p).tolist(), abs=1e-12)
+
+
+def alpha(matrix: np.ndarray) -> float:
+    """Cronbach's alpha from its definition (listwise complete rows)."""
+    matrix = matrix[~np.isnan(matrix).any(axis=1)]
+    k = matrix.shape[1]
+    return k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / matrix.sum(axis=1).var(ddof=1))
+
+
+def test_the_gap_alpha_is_listwise_and_small_variances_are_not_undefined(tmp_path: Path) -> None:
+    frame = FRAME.astype(object).copy()
+    frame.loc[2, "P_R2"] = ""  # r3 misses one REL perception: out of the REL gap alpha, listwise
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    result = servgap.analyze(path, FIXTURES / "mini.yaml")
+    rel = {d.id: d for d in result.dimensions}["REL"]
+    p = frame[["P_R1", "P_R2", "P_R3"]].replace("", np.nan).to_numpy(float)
+    e = frame[["E_R1", "E_R2", "E_R3"]].to_numpy(float)
+    assert rel.alpha["gap"].n == 5
+    assert rel.alpha["gap"].alpha == pytest.approx(alpha(p - e), abs=1e-12)
+    assert rel.alpha["perception"].alpha == pytest.approx(alpha(p), abs=1e-12)
+
+
+
+def test_alpha_does_not_depend_on_the_unit_of_the_ratings() -> None:
+    from servgap.stats.reliability import cronbach_alpha
+
+    p = FRAME[["P_R1", "P_R2", "P_R3"]].to_numpy(float)
+    small = p / 10  # a sum-score variance far below 1
+    assert small.sum(axis=1).var(ddof=1) < 1
+    assert cronbach_alpha(small).alpha == pytest.approx(cronbach_alpha(p).alpha, abs=1e-12)
+    assert cronbach_alpha(small).alpha == pytest.approx(alpha(small), abs=1e-12)
+
+
+def test_straight_lining_needs_four_identical_answers(tmp_path: Path) -> None:
+    frame = FRAME.copy()
+    for column in frame.columns[1:11]:
+        frame.loc[0, column] = 5  # r1: ten identical answers
+    for column in frame.columns[1:11]:
+        frame[column] = frame[column].astype(object)
+    for column in frame.columns[4:11]:
+        frame.loc[1, column] = ""  # r2: three answers left
+    for column in frame.columns[1:4]:
+        frame.loc[1, column] = 4
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    assert servgap.analyze(path, FIXTURES / "mini.yaml").data_quality.straight_liners == 1

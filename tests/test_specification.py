@@ -119,3 +119,25 @@ def test_straight_lining_needs_four_identical_answers(tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
     frame.to_csv(path, index=False)
     assert servgap.analyze(path, FIXTURES / "mini.yaml").data_quality.straight_liners == 1
+
+
+@pytest.mark.parametrize(("offset", "enters"), [(-0.5, False), (0.2, True)])
+def test_a_management_gap_enters_the_checklist_only_with_a_shortfall(tmp_path: Path, offset: float,
+                                                                      enters: bool) -> None:
+    # Promises set at each item's audited mean + offset: gap 4 (D − C) is −offset on every item, so
+    # +0.5 (delivery beyond the promise: no action) or −0.2 (a shortfall: an action). No staff data,
+    # so no risk can bring the gap in either.
+    audits = pd.read_csv(FIXTURES / "audits.csv")
+    promised = {item: round(float(audits[f"AUD_{item}"].mean()) + offset, 6) for item in ITEMS}
+    text = (FIXTURES / "mini-management.yaml").read_text()
+    start = text.index("  promises:\n")
+    end = text.index("  factors:\n")
+    text = text[:start] + "  promises:\n" + "".join(f"    {item}: {level}\n" for item, level in promised.items()) \
+        + text[end:]
+    config = tmp_path / "c.yaml"
+    config.write_text(text)
+    result = servgap.analyze(FIXTURES / "mini.csv", config, audits=FIXTURES / "audits.csv")
+    gap4 = next(gap for gap in result.management.gaps if gap.gap == 4)
+    assert gap4.value == pytest.approx(-offset, abs=1e-6)
+    refs = [entry.ref for entry in result.checklist.entries if entry.kind == "management_gap"]
+    assert ("gap4" in refs) is enters

@@ -141,3 +141,37 @@ def test_a_management_gap_enters_the_checklist_only_with_a_shortfall(tmp_path: P
     assert gap4.value == pytest.approx(-offset, abs=1e-6)
     refs = [entry.ref for entry in result.checklist.entries if entry.kind == "management_gap"]
     assert ("gap4" in refs) is enters
+
+
+@pytest.mark.parametrize(("priority", "order", "first_priority"), [
+    # Fixed weights TAN 90 / REL 10 (points columns dropped). importance × shortfall: T1, T2 0.9 × 2/3
+    # = 0.6 (T2 first: adjusted p 0.050 < 0.102), R1 0.1 × 1.5 = 0.15, R2 and R3 0.1 × 4/3.
+    ("importance_gap", ["T2", "T1", "R1", "R2", "R3"], 0.6),
+    # The plain shortfall: R1 1.5, R2 and R3 4/3 (R2's adjusted p is smaller), T2 and T1 2/3.
+    ("gap", ["R1", "R2", "R3", "T2", "T1"], 1.5),
+])
+def test_the_checklist_order_under_each_priority_method(tmp_path: Path, priority: str, order: list[str],
+                                                         first_priority: float) -> None:
+    path = tmp_path / "d.csv"
+    FRAME.drop(columns=["W_TAN", "W_REL"]).to_csv(path, index=False)
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text()
+                      + f"importance:\n  weights:\n    TAN: 90\n    REL: 10\nanalysis:\n  priority: {priority}\n")
+    checklist = servgap.analyze(path, config).checklist
+    assert checklist.method == priority
+    assert [entry.ref for entry in checklist.entries] == order
+    assert checklist.entries[0].priority == pytest.approx(first_priority, abs=1e-12)
+
+
+def test_points_tolerance_leaves_out_allocations_far_from_100(tmp_path: Path) -> None:
+    frame = FRAME.copy()
+    frame.loc[0, ["W_TAN", "W_REL"]] = [30, 80]  # r1 allocates 110 points
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text() + "importance:\n  points_tolerance: 5\n")
+    overall = servgap.analyze(path, config).overall
+    # Without r1: WSQ_r of r2..r6 (docs/method.md §7) −1.2333, −1.2000, −1.1250, −1.9000, −0.4333.
+    expected = np.mean([-1.2333333333, -1.2, -1.125, -1.9, -0.4333333333])
+    assert overall.weighted_n == 5 and overall.weighting_excluded == {"points_total_off_100": 1}
+    assert overall.weighted_gap == pytest.approx(expected, abs=1e-9)

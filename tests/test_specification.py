@@ -175,3 +175,20 @@ def test_points_tolerance_leaves_out_allocations_far_from_100(tmp_path: Path) ->
     expected = np.mean([-1.2333333333, -1.2, -1.125, -1.9, -0.4333333333])
     assert overall.weighted_n == 5 and overall.weighting_excluded == {"points_total_off_100": 1}
     assert overall.weighted_gap == pytest.approx(expected, abs=1e-9)
+
+
+def test_zone_statistics_use_the_respondents_with_all_three_ratings(tmp_path: Path) -> None:
+    from tests.test_review_defects import ZOT_CONFIG
+
+    lines = ["respondent_id," + ",".join(f"{f}_{i}" for f in ("MIN", "DES", "P") for i in "abc"),
+             "r1,5,3,2,7,6,4,4,6,5", "r2,5,3,2,7,6,4,6,6,5", "r3,,3,2,7,6,4,1,6,5"]
+    data = tmp_path / "z.csv"
+    data.write_text("\n".join(lines) + "\n")
+    config = tmp_path / "z.yaml"
+    config.write_text(ZOT_CONFIG)
+    rows = {row.id: row for row in servgap.analyze(data, config).tolerance.items}
+    # Item a: r3 has no adequate rating, so only r1 and r2 count: P 4 and 6, A 5 and 5.
+    assert rows["a"].n == 2
+    assert rows["a"].perception == pytest.approx(5.0) and rows["a"].msa == pytest.approx(0.0)
+    assert rows["a"].share_below == pytest.approx(0.5)  # r1's P 4 is below its own adequate 5
+    assert rows["b"].n == 3 and rows["b"].mss == pytest.approx(0.0)

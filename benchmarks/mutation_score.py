@@ -27,7 +27,18 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Mutants that cannot change behaviour, by mutmut's name, with why.
 EQUIVALENT = {
     "servgap.stats.adjust.x_holm__mutmut_3": "np.full_like(..., None, dtype=float) fills NaN, as np.nan does",
+    "servgap.stats.adjust.x_holm__mutmut_4": "dtype=None keeps the float dtype of the p-values",
+    "servgap.stats.adjust.x_holm__mutmut_7": "without dtype the float dtype of the p-values is kept",
+    "servgap.stats.adjust.x_holm__mutmut_17": "argsort kind: tied p-values get the same adjusted value "
+                                              "through the running maximum, whatever their order",
+    "servgap.stats.adjust.x_holm__mutmut_19": "argsort kind (as above)",
+    "servgap.stats.adjust.x_holm__mutmut_21": "argsort kind (as above; numpy accepts 'STABLE')",
     "servgap.stats.adjust.x_benjamini_hochberg__mutmut_3": "np.full_like(..., None, dtype=float) fills NaN",
+    "servgap.stats.adjust.x_benjamini_hochberg__mutmut_4": "dtype=None keeps the float dtype",
+    "servgap.stats.adjust.x_benjamini_hochberg__mutmut_7": "without dtype the float dtype is kept",
+    "servgap.stats.adjust.x_benjamini_hochberg__mutmut_15": "method='bh' is scipy's default",
+    "servgap.stats.adjust.x_benjamini_hochberg__mutmut_17": "scipy reads the method case-insensitively",
+    "servgap.stats.adjust.x_adjust__mutmut_9": "astype(None) of float p-values is float",
     "servgap.stats.adjust.x_adjust__mutmut_12": "astype(float) copies by default, as copy=True asks",
     "servgap.stats.adjust.x_significant__mutmut_11": "rounding 1 − confidence to 13 digits instead of 12 "
                                                      "changes nothing for a confidence given to 12 digits",

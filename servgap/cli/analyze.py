@@ -14,9 +14,7 @@ from servgap.analysis.pipeline import ManagementFiles, load_valid, run_analysis
 from servgap.cli.common import err, handle_errors, report_language
 from servgap.cli.outputs import Output, OutputPlan
 from servgap.data.options import InvalidPolicy, Layout
-from servgap.errors import ExitCode, UserError
 from servgap.instrument.models import Correction, Test
-from servgap.render.inert import inert_path
 
 if TYPE_CHECKING:
     from servgap.checks.config import ConfigLoad
@@ -43,10 +41,7 @@ def excel_output(plan: OutputPlan, path: Path | None) -> Output | None:
     """Check the workbook path up front (an .xlsx file, writable, not an input)."""
     if path is None:
         return None
-    output = plan.add("--excel", path, allow_stdout=False)
-    if path.suffix.lower() != ".xlsx":
-        raise UserError(f"--excel {inert_path(path)}: name the workbook with an .xlsx ending", ExitCode.USAGE)
-    return output
+    return plan.add("--excel", path, allow_stdout=False, suffixes=(".xlsx",))
 
 
 def excel_content(assessment: Assessment, language: str, sources: dict[str, Path]) -> bytes:

@@ -26,12 +26,8 @@ def form(
     """Write a data-collection workbook whose columns analyse with no mapping work."""
     from servgap.render.form import form_bytes
 
-    if output.suffix.lower() != ".xlsx":
-        raise UserError(f"{inert_path(output)}: name the workbook with an .xlsx ending", ExitCode.USAGE)
-    if output.exists() and not force:
-        raise UserError(f"{inert_path(output)} already exists; choose another name or add --force", ExitCode.USAGE)
     plan = OutputPlan([config])
-    target = plan.add("--output", output, allow_stdout=False)
+    target = plan.add("--output", output, allow_stdout=False, suffixes=(".xlsx",), overwrite=force)
     loaded = load_valid(config)
     instrument = loaded.config
     assert instrument is not None

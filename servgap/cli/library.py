@@ -119,20 +119,12 @@ def init(
     if chosen is None:
         names = ", ".join(t.name for t in bundled())
         raise UserError(f"--template {template}: no such bundled config; choose one of: {names}", ExitCode.USAGE)
-    if path.suffix not in (".yaml", ".yml"):
-        raise UserError(f"{inert_path(path)}: name the config with a .yaml ending so that `servgap check` finds it",
-                        ExitCode.USAGE)
-    if path.is_symlink():
-        raise UserError(f"{inert_path(path)} is a symbolic link; servgap init never writes through a link — "
-                        "remove it or choose another name", ExitCode.USAGE)
-    if path.is_dir():
-        raise UserError(f"{inert_path(path)} is a folder; name the config file to write", ExitCode.USAGE)
-    if path.exists() and not force:
-        raise UserError(f"{inert_path(path)} already exists; choose another name or add --force to overwrite it",
-                        ExitCode.USAGE)
+    # A .yaml ending, so that `servgap check` finds the config; no link, folder or (without --force)
+    # existing file: the one output check says which.
     plan = OutputPlan([chosen.path, schema_path()])
-    contents: dict[Output, object] = {plan.add("init", path, follow_links=False, allow_stdout=False):
-                                      chosen.path.read_text(encoding="utf-8")}
+    target = plan.add("init", path, follow_links=False, allow_stdout=False, suffixes=(".yaml", ".yml"),
+                      overwrite=force)
+    contents: dict[Output, object] = {target: chosen.path.read_text(encoding="utf-8")}
     schema_beside = path.parent / SCHEMA_FILENAME
     if not schema_beside.exists() and not schema_beside.is_symlink():
         contents[plan.add("init (schema)", schema_beside, follow_links=False, allow_stdout=False)] = \

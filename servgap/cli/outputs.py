@@ -35,7 +35,7 @@ STDIO = "-"
 _PENDING_TEMPORARIES: set[str] = set()
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 # Paths that name one of this process's own file descriptors: written through, never replaced.
-_DESCRIPTOR_PREFIXES = ("/dev/fd/", "/proc/self/fd/", "/dev/stdout", "/dev/stderr")
+_DESCRIPTOR_PREFIXES = ("/dev/fd/", "/proc/self/fd/", "/dev/stderr")
 
 
 class Terminated(KeyboardInterrupt):
@@ -136,9 +136,19 @@ class OutputPlan:
                          "never writes over an input — choose another output name", ExitCode.USAGE)
 
     def add(self, option: str, path: Path | str | None, *, follow_links: bool = True,
-            allow_stdout: bool = True) -> Output:
+            allow_stdout: bool = True, suffixes: tuple[str, ...] = (), overwrite: bool = True) -> Output:
         """Check one output path now (exit 2 naming it when it cannot be written); ``None`` or ``-``
-        is standard output."""
+        is standard output.
+
+        Parameters
+        ----------
+        follow_links:
+            False refuses a symbolic link (``init`` never writes through one).
+        suffixes:
+            The endings the file must have (e.g. ``(".xlsx",)``); empty accepts any.
+        overwrite:
+            False refuses an existing file (commands with a ``--force`` option pass ``force``).
+        """
         if path is None or str(path) == STDIO:
             if not allow_stdout:
                 raise UserError(f"{option} -: this output must be a file", ExitCode.USAGE)
@@ -148,7 +158,10 @@ class OutputPlan:
                                 "name a file", ExitCode.USAGE)
             self.outputs.append(output)
             return output
-        output = self._check(option, Path(path), follow_links)
+        output = self._check(option, Path(path), follow_links, overwrite)  # an input is named as such first
+        if suffixes and Path(path).suffix.lower() not in suffixes:
+            raise UserError(f"{option} {inert_path(path)}: name the file with a {' or '.join(suffixes)} ending",
+                            ExitCode.USAGE)
         for earlier in self.outputs:
             if earlier.target is not None and output.target is not None and (
                     earlier.target == output.target or (_identity(earlier.target) is not None
@@ -158,7 +171,7 @@ class OutputPlan:
         self.outputs.append(output)
         return output
 
-    def _check(self, option: str, path: Path, follow_links: bool) -> Output:
+    def _check(self, option: str, path: Path, follow_links: bool, overwrite: bool) -> Output:
         shown = str(path)
         name = f"{option} {inert_path(shown)}"
         text = str(path)
@@ -190,6 +203,9 @@ class OutputPlan:
                 return Output(option, shown, OutputKind.device, path)
             if not stat.S_ISREG(info.st_mode):
                 raise UserError(f"{name} is not a regular file (a socket or a block device); name a file",
+                                ExitCode.USAGE)
+            if not overwrite:
+                raise UserError(f"{name} already exists; choose another name or add --force to overwrite it",
                                 ExitCode.USAGE)
             if not os.access(path, os.W_OK):
                 raise UserError(f"{name} is read-only; make it writable or choose another name", ExitCode.USAGE)

@@ -11,8 +11,6 @@ import typer
 from servgap.cli.analyze import load_valid_config
 from servgap.cli.common import err, handle_errors
 from servgap.cli.outputs import OutputPlan
-from servgap.errors import ExitCode, UserError
-from servgap.render.inert import inert_path
 
 
 @handle_errors
@@ -30,10 +28,8 @@ def simulate(
     """Write synthetic (clearly not real) survey responses for CONFIG as a CSV file."""
     from servgap.data.simulate import simulate_responses
 
-    if str(output) != "-" and output.exists() and not force:
-        raise UserError(f"{inert_path(output)} already exists; choose another name or add --force", ExitCode.USAGE)
     plan = OutputPlan([config])
-    target = plan.add("--output", output)
+    target = plan.add("--output", output, overwrite=force)
     instrument = load_valid_config(config)
     frame = simulate_responses(instrument, respondents, seed, missing_rate)
     buffer = io.StringIO()

@@ -91,6 +91,11 @@ class Finding:
         """Whether the finding fails a check (an error, not a warning): the one test of it."""
         return self.level is Severity.ERROR
 
+    def describe(self) -> str:
+        """The finding as compilers print one: ``file:line:column: severity CODE [name] message``."""
+        return (f"{self.file}:{self.line}:{self.column}: {self.level.value} {self.code} [{self.rule.name}] "
+                f"{self.message}")
+
     def sort_key(self) -> tuple[str, int, int, str]:
         """Findings sort by file, line, column and code."""
         return (self.file, self.line, self.column, self.rule.code)

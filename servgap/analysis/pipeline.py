@@ -58,7 +58,7 @@ def load_valid(path: Path) -> ConfigLoad:
     loaded = load_config(path, str(path))
     errors = [f for f in loaded.findings if f.is_error]
     if errors or (loaded.config is None and loaded.factor_set is None):
-        lines = [f"{f.file}:{f.line}:{f.column}: {f.level.value} {f.code} {f.message}" for f in errors]
+        lines = [f.describe() for f in errors]
         code = ExitCode.USAGE if any(f.rule.unreadable for f in errors) else ExitCode.FINDINGS
         raise UserError(f"{path}: the config has {len(errors)} error(s); fix them (servgap check {path})",
                         code, lines)

@@ -19,17 +19,17 @@ def _summary_dict(summary: CheckSummary) -> dict[str, int]:
     }
 
 
-def _shown_file(file: str) -> str:
-    """A file name that cannot start a line as a GitHub workflow command (``::error …``) would."""
-    shown = inert_line(file)
-    return f"./{shown}" if shown.startswith(":") else shown
+def _inert_finding(finding: Finding) -> str:
+    """A finding's line with text from files inert; a file name beginning with ':' is shown as './:…',
+    so that no line can start as a GitHub workflow command (``::error …``) would."""
+    line = inert_line(finding.describe())
+    return f"./{line}" if line.startswith(":") else line
 
 
 def render_text(findings: list[Finding], summary: CheckSummary) -> str:
-    """One line per finding, ``file:line:col: severity code message``, as compilers print; text from
-    files is inert (control characters and line breaks escaped)."""
-    lines = [f"{_shown_file(f.file)}:{f.line}:{f.column}: {f.level.value} {f.code} [{f.rule.name}] "
-             f"{inert_line(f.message)}" for f in findings]
+    """One line per finding, ``file:line:col: severity code [name] message``, as compilers print; text
+    from files is inert (control characters and line breaks escaped)."""
+    lines = [_inert_finding(f) for f in findings]
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -121,7 +121,6 @@ def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: Flo
         dimensions={d.id: interval(dimension_means[:, i]) for i, d in enumerate(assessment.dimensions)},
         overall=interval(overall), top=top, measure=assessment.segment_measure,
         estimates={d.id: float(estimate[i]) for i, d in enumerate(assessment.dimensions)},
-        overall_estimate=float(estimate.mean()),
         rank_stability={item.id: float(in_top[i] / resamples) if ranked else None
                         for i, item in enumerate(assessment.items)},
     )

@@ -55,6 +55,6 @@ def compare_waves(config: InstrumentConfig, before: Responses, after: Responses,
     return WaveComparison(
         before_label=before_label, after_label=after_label, before_rows=before.rows_read, after_rows=after.rows_read,
         confidence=confidence, correction=correction, overall_before=first.overall.gap,
-        overall_after=second.overall.gap, overall_change=second.overall.gap - first.overall.gap,
+        overall_after=second.overall.gap,
         items=result["item"], dimensions=result["dimension"],
     )

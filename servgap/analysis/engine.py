@@ -566,10 +566,6 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
                                                       analysis.min_segment_n, correction, confidence)],
         segment_measure="gap" if has_expectation or not has_tolerance else "msa",
         wilcoxon_method=WILCOXON_METHOD if wilcoxon else None,
-        # Largest shortfall first; gaps equal but for the last bits of block-wise means are ties,
-        # broken by the smaller adjusted p, then config order (as in the checklist).
-        shortfalls=[item.id for item in sorted(item_results, key=lambda item: (round(item.gap, 10), item.p_adjusted))
-                    if item.significant and math.isfinite(item.gap) and item.gap < 0],
     ), respondent_measure
 
 

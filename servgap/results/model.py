@@ -5,6 +5,7 @@ Values keep full precision; NaN marks an undefined statistic (renderers show it 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -344,9 +345,14 @@ class BootstrapResult:
     rank_stability: dict[str, float | None]
     #: what the intervals are of: "gap" (P − E) or "msa" (P − adequate, zone-of-tolerance data)
     measure: str = "gap"
-    #: the full-sample dimension scores and their mean (the overall score) the intervals are about
+    #: the full-sample dimension scores the intervals are about
     estimates: dict[str, float] = field(default_factory=dict)
-    overall_estimate: float = float("nan")
+
+    @property
+    def overall_estimate(self) -> float:
+        """The overall score the overall interval is about: the mean of the dimension estimates."""
+        values = list(self.estimates.values())
+        return float(sum(values) / len(values)) if values else float("nan")
 
 
 @dataclass(frozen=True)
@@ -375,11 +381,16 @@ class Assessment:
     segment_measure: str = "gap"
     ipa: Ipa | None = None
     bootstrap: BootstrapResult | None = None
-    #: ids of the items with a significant shortfall (adjusted p < 1 − confidence, gap < 0),
-    #: largest shortfall first: the report's "largest significant shortfalls"
-    shortfalls: list[str] = field(default_factory=list)
     #: how Wilcoxon p-values were computed (exact or normal approximation), when the test asked for them
     wilcoxon_method: str | None = None
+
+    @property
+    def shortfalls(self) -> list[str]:
+        """Ids of the items with a significant shortfall (``significant`` and gap < 0), largest first:
+        the report's "largest significant shortfalls". Gaps equal but for the last bits of block-wise
+        means are ties, broken by the smaller adjusted p, then by config order (as in the checklist)."""
+        short = [item for item in self.items if item.significant and math.isfinite(item.gap) and item.gap < 0]
+        return [item.id for item in sorted(short, key=lambda item: (round(item.gap, 10), item.p_adjusted))]
 
     def to_dict(self, language: str | None = None) -> dict[str, Any]:
         """The JSON contract (docs/json-output.md) as a dict; texts in ``language`` (default: the
@@ -476,6 +487,10 @@ class WaveComparison:
     correction: str
     overall_before: float
     overall_after: float
-    overall_change: float
     items: list[ChangeRow]
     dimensions: list[ChangeRow]
+
+    @property
+    def overall_change(self) -> float:
+        """The later wave's overall gap minus the earlier one's (positive: the gap narrowed)."""
+        return self.overall_after - self.overall_before

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import weakref
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -83,11 +84,24 @@ def inert_path(path: object) -> str:
     return inert_line(str(path))
 
 
+#: ids of the display copies made (forgotten when a copy is collected): a renderer that hands its
+#: copy to another renderer's section does not walk the tree again.
+_INERT_COPIES: set[int] = set()
+
+
 def inert_assessment(result: T) -> T:
     """A display copy of a result object or config (any tree of dataclasses, pydantic models, dicts,
     lists and tuples) in which every string is :func:`inert`. Enum members and numbers are kept as
-    they are. Idempotent: text already made inert has nothing left to escape."""
-    return _deep_inert(result)  # type: ignore[no-any-return]
+    they are. A copy this function made is returned as it is."""
+    if id(result) in _INERT_COPIES:
+        return result
+    copy = _deep_inert(result)
+    try:
+        weakref.finalize(copy, _INERT_COPIES.discard, id(copy))
+    except TypeError:  # objects without weak references (pydantic models): no memo, the walk is cheap
+        return copy  # type: ignore[no-any-return]
+    _INERT_COPIES.add(id(copy))
+    return copy  # type: ignore[no-any-return]
 
 
 def _deep_inert(value: Any) -> Any:

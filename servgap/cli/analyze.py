@@ -9,16 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from servgap.analysis.options import check_report_options, check_standard_input
-from servgap.analysis.pipeline import ManagementFiles, load_valid, run_analysis
+from servgap.analysis.options import check_report_options
+from servgap.analysis.pipeline import ManagementFiles, run_analysis
 from servgap.cli.common import err, handle_errors, report_language
-from servgap.cli.outputs import Output, OutputPlan
+from servgap.cli.outputs import Output, OutputPlan, load_run_config, open_run
 from servgap.data.options import InvalidPolicy, Layout
 from servgap.instrument.models import Correction, Test
 
 if TYPE_CHECKING:
-    from servgap.checks.config import ConfigLoad
-    from servgap.instrument.models import InstrumentConfig
     from servgap.results import Assessment
 
 
@@ -30,11 +28,6 @@ class ReportFormat(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
-
-
-def load_valid_config(path: Path) -> InstrumentConfig:
-    """Load a config or stop with its findings (exit 1; 2 if unreadable)."""
-    return load_valid(path).config  # type: ignore[return-value]
 
 
 def excel_output(plan: OutputPlan, path: Path | None) -> Output | None:
@@ -68,14 +61,6 @@ def report_content(assessment: Assessment, output_format: ReportFormat, language
     from servgap.render.terminal import build_report
 
     return build_report(assessment, language, top)
-
-
-def config_inputs(plan: OutputPlan, loaded: ConfigLoad, config_path: Path) -> None:
-    """Declare the files a config reads besides itself (a factor-set file) as inputs of the run."""
-    config = loaded.config
-    factors = config.management.factors if config is not None else None
-    if isinstance(factors, str) and factors.endswith((".yaml", ".yml")):
-        plan.add_input(config_path.parent / factors)
 
 
 FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")]
@@ -133,15 +118,12 @@ def analyze(
 ) -> None:
     """Compute the customer gap (P − E) per item, dimension and overall, the management gaps, and the
     ranked improvement checklist."""
-    check_report_options(confidence=confidence, delimiter=delimiter, encoding=encoding, top=top,
-                         bootstrap=bootstrap, by=by)
+    # Option values are checked by the pipeline, the same for the command line and the API.
     management_files = ManagementFiles(managers, audits, staff, standards, promises)
-    check_standard_input(data=data, config=config, **vars(management_files))
-    plan = OutputPlan([data, config, *vars(management_files).values()])
+    plan = open_run(data=data, config=config, **vars(management_files))
     excel_target = excel_output(plan, excel)
     report_target = plan.add("--output", output)
-    loaded = load_valid(config)
-    config_inputs(plan, loaded, config)
+    loaded = load_run_config(plan, config)
     assessment = run_analysis(data, loaded, delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid,
                               layout=layout, segment_by=by, confidence=confidence, test=test,
                               correction=correction, management=management_files,
@@ -224,13 +206,11 @@ def checklist(
 
     from servgap.results.contract import assessment_dict
 
-    check_report_options(top=top)
+    check_report_options(top=top)  # the checklist's own --top (how many items it lists)
     management_files = ManagementFiles(managers, audits, staff, standards, promises)
-    check_standard_input(data=data, config=config, **vars(management_files))
-    plan = OutputPlan([data, config, *vars(management_files).values()])
+    plan = open_run(data=data, config=config, **vars(management_files))
     target = plan.add("--output", output)
-    loaded = load_valid(config)
-    config_inputs(plan, loaded, config)
+    loaded = load_run_config(plan, config)
     assessment = run_analysis(data, loaded, invalid=invalid, management=management_files, progress=err)
     language = report_language(lang, assessment.languages)
     content: object

@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from servgap.analysis.options import check_standard_input
-from servgap.analysis.pipeline import load_valid, refusal
+from servgap.analysis.pipeline import refusal
 from servgap.cli.analyze import OutputOption
 from servgap.cli.common import handle_errors, report_language
-from servgap.cli.outputs import OutputPlan
+from servgap.cli.outputs import load_run_config, open_run
 from servgap.errors import ExitCode, UserError
 
 
@@ -49,10 +48,9 @@ def compare(
     from servgap.data.responses import read_responses
     from servgap.render.compare import comparison_json, comparison_markdown, comparison_report
 
-    check_standard_input(before=before, after=after, config=config)
-    plan = OutputPlan([before, after, config])
+    plan = open_run(before=before, after=after, config=config)
     target = plan.add("--output", output)
-    loaded = load_valid(config)
+    loaded = load_run_config(plan, config)
     instrument = loaded.config
     assert instrument is not None
     from servgap.instrument.models import Facet

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from servgap.analysis.pipeline import load_valid
 from servgap.cli.common import err, handle_errors
-from servgap.cli.outputs import OutputPlan
+from servgap.cli.outputs import load_run_config, open_run
 from servgap.errors import ExitCode, UserError
 from servgap.render.inert import inert_path
 
@@ -26,9 +25,9 @@ def form(
     """Write a data-collection workbook whose columns analyse with no mapping work."""
     from servgap.render.form import form_bytes
 
-    plan = OutputPlan([config])
+    plan = open_run(config=config)
     target = plan.add("--output", output, allow_stdout=False, suffixes=(".xlsx",), overwrite=force)
-    loaded = load_valid(config)
+    loaded = load_run_config(plan, config)
     instrument = loaded.config
     assert instrument is not None
     language = lang or instrument.instrument.languages[0]

@@ -25,9 +25,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from servgap.errors import ExitCode, UserError
 from servgap.render.inert import inert_path
+
+if TYPE_CHECKING:
+    from servgap.checks.config import ConfigLoad
 
 #: The name that means standard output (and, for inputs, standard input).
 STDIO = "-"
@@ -321,3 +325,23 @@ def _write_stdout(content: object) -> None:
     else:
         sys.stdout.write(content)
         sys.stdout.flush()
+
+
+def open_run(**inputs: Path | None) -> OutputPlan:
+    """The output plan of a run with these named inputs (at most one of them standard input)."""
+    from servgap.analysis.options import check_standard_input
+
+    check_standard_input(**inputs)
+    return OutputPlan(inputs.values())
+
+
+def load_run_config(plan: OutputPlan, path: Path) -> ConfigLoad:
+    """Load the run's config (refusing it with its findings) and declare the files it reads besides
+    itself — a factor-set file — as inputs too, so that no output of the run can replace them."""
+    from servgap.analysis.pipeline import load_valid
+
+    loaded = load_valid(path)
+    factors = loaded.config.management.factors if loaded.config is not None else None
+    if isinstance(factors, str) and factors.endswith((".yaml", ".yml")):
+        plan.add_input(path.parent / factors)
+    return loaded

@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from servgap.cli.analyze import load_valid_config
 from servgap.cli.common import err, handle_errors
-from servgap.cli.outputs import OutputPlan
+from servgap.cli.outputs import load_run_config, open_run
 
 
 @handle_errors
@@ -28,9 +27,10 @@ def simulate(
     """Write synthetic (clearly not real) survey responses for CONFIG as a CSV file."""
     from servgap.data.simulate import simulate_responses
 
-    plan = OutputPlan([config])
+    plan = open_run(config=config)
     target = plan.add("--output", output, overwrite=force)
-    instrument = load_valid_config(config)
+    instrument = load_run_config(plan, config).config
+    assert instrument is not None
     frame = simulate_responses(instrument, respondents, seed, missing_rate)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)

@@ -81,13 +81,13 @@ def resampled_means(values: FloatArray, resamples: int, seed: int) -> FloatArray
     return out
 
 
-def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: FloatArray, resamples: int, seed: int,
+def bootstrap(assessment: Assessment, responses: Responses, respondent_scores: FloatArray, resamples: int, seed: int,
               top: int = 5, method: str = "importance_gap") -> BootstrapResult:
     """Percentile intervals of the dimension and overall scores (the gaps, or the MSA for zone-of-tolerance
-    data without expectations: ``respondent_gaps`` holds whichever the segments compare), and the rank
+    data without expectations: ``respondent_scores`` holds whichever the segments compare), and the rank
     stability of the checklist's top ``top`` items."""
     # Items and dimensions share the same draws, so that every resample is one coherent sample.
-    combined = np.concatenate([respondent_gaps, item_gaps(responses)], axis=1)
+    combined = np.concatenate([respondent_scores, item_gaps(responses)], axis=1)
     means = resampled_means(combined, resamples, seed)
     del combined
     dimensions = len(assessment.dimensions)
@@ -95,8 +95,8 @@ def bootstrap(assessment: Assessment, responses: Responses, respondent_gaps: Flo
     overall = dimension_means.mean(axis=1)
     with np.errstate(invalid="ignore"):
         # The full-sample scores the intervals are about (equal to the dimension gaps, or MSAs).
-        present = ~np.isnan(respondent_gaps)
-        estimate = np.where(present, respondent_gaps, 0.0).sum(axis=0) / present.sum(axis=0)
+        present = ~np.isnan(respondent_scores)
+        estimate = np.where(present, respondent_scores, 0.0).sum(axis=0) / present.sum(axis=0)
     tail = (1 - assessment.confidence) / 2 * 100
 
     def interval(samples: FloatArray) -> tuple[float, float]:

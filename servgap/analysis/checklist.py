@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from servgap.analysis.importance import dimension_importance, priorities
+from servgap.analysis.importance import item_importance, priorities
 from servgap.analysis.management import gap_name
 from servgap.instrument.models import InstrumentConfig
 from servgap.results import Assessment, Checklist, ChecklistEntry, ItemResult, ManagementResult
@@ -51,13 +51,16 @@ def build_checklist(config: InstrumentConfig, assessment: Assessment,
     method, notes = ranking_method(config, assessment)
     tolerance = {row.id: row for row in assessment.tolerance.items} if assessment.tolerance else {}
     quadrants = {row.id: row.quadrant for row in assessment.ipa.items} if assessment.ipa else {}
-    importance_of = dimension_importance(assessment)
+    importance = item_importance(assessment)
+    # Every item's priority at once, under the method the checklist ranks by (zone and IPA rankings
+    # use importance × shortfall within their tiers).
+    item_priority = priorities("gap" if method == "gap" else "importance_gap", importance,
+                               np.array([item.gap for item in assessment.items]))
     dimensions = {d.id: d for d in config.dimensions}
     items = {item.id: item for _, item in config.items()}
     candidates: list[tuple[tuple[float, ...], ItemResult, float, float]] = []
     strengths = []
     for position, result in enumerate(assessment.items):
-        importance = importance_of[result.dimension]
         p_sort = result.p_adjusted if math.isfinite(result.p_adjusted) else math.inf
         if method == "zone_first":
             row = tolerance.get(result.id)
@@ -68,28 +71,28 @@ def build_checklist(config: InstrumentConfig, assessment: Assessment,
                 continue
             tier = 0 if row.zone == "below" else 1
             shortfall = -row.msa if tier == 0 else -row.mss
-            candidates.append(((tier, -shortfall, position), result, importance, shortfall))
+            candidates.append(((tier, -shortfall, position), result, float(importance[position]), shortfall))
             continue
         if not math.isfinite(result.gap):
             continue
         if result.gap >= 0:
             strengths.append(result.id)
             continue
-        priority = float(priorities("gap" if method == "gap" else "importance_gap", np.array(importance),
-                                    np.array(result.gap)))
+        priority = float(item_priority[position])
         tier = 0 if method != "ipa" or quadrants.get(result.id) == "concentrate_here" else 1
         # Priorities equal but for the last bits of floating point (block-wise means) are ties.
-        candidates.append(((tier, -round(priority, 10), p_sort, position), result, importance, priority))
+        candidates.append(((tier, -round(priority, 10), p_sort, position), result, float(importance[position]),
+                           priority))
     candidates.sort(key=lambda entry: entry[0])
     entries: list[ChecklistEntry] = []
-    for _, result, importance, priority in candidates:
+    for _, result, weight, priority in candidates:
         item = items[result.id]
         dimension = dimensions[result.dimension]
         row = tolerance.get(result.id)
         entries.append(ChecklistEntry(
             rank=len(entries) + 1, kind="item", ref=result.id, dimension=result.dimension, title=item.text,
             priority=priority, gap=result.gap, expectation=result.expectation, perception=result.perception,
-            gap_ci=result.gap_ci, p_adjusted=result.p_adjusted, importance=importance, risk=None,
+            gap_ci=result.gap_ci, p_adjusted=result.p_adjusted, importance=weight, risk=None,
             actions=[*item.actions, *dimension.actions], causes=[],
             zone=row.zone if row else None, msa=row.msa if row else None, mss=row.mss if row else None,
             quadrant=quadrants.get(result.id),

@@ -20,7 +20,7 @@ def test_json_contract() -> None:
     result = run_line(["analyze", DATA, *MINI, "--format", "json"])
     assert result.exit_code == 0
     payload = json.loads(result.stdout)
-    assert payload["schema_version"] == "1.0"
+    assert payload["schema_version"] == "2.0"
     assert payload["instrument"]["id"] == "mini"
     assert payload["sample"] == {"rows": 6, "used": 6}
     assert set(payload["overall"]) >= {"expectation", "perception", "gap", "weighted_gap", "weighting"}

@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 import servgap
+from servgap.results.notes import note_text
 from tests.conftest import FIXTURES, run_line
 
 ZOT_CONFIG = """\
@@ -93,7 +94,7 @@ def test_importance_columns_without_usable_points_fall_back_to_equal_weights(tmp
     # Equal weights 0.5: R1 0.75, R2 and R3 0.667 (tie: smaller adjusted p first), T1 and T2 0.333.
     assert [entry.ref for entry in entries] == ["R1", "R2", "R3", "T2", "T1"]
     assert entries[0].priority == pytest.approx(0.5 * 1.5)
-    assert any("equal weights" in note for note in result.checklist.notes)
+    assert [note.code for note in result.checklist.notes] == ["no_usable_points"]
     assert result.overall.weighting == "none"
     cli = run_line(["analyze", str(path), "-c", str(FIXTURES / "mini.yaml"), "-f", "json"])
     assert cli.exit_code == 0 and "Warning" not in cli.stderr
@@ -188,8 +189,16 @@ def test_a_quadrant_that_seems_to_contradict_the_ranking_is_explained_in_one_lin
     leading = [entry for entry in result.checklist.entries[:5]
                if entry.kind == "item" and entry.quadrant == "low_priority"]
     assert leading  # the example has such items: the first is tan2, low priority in its quadrant
-    notes = [note for note in result.checklist.notes if "quadrant is 'low priority'" in note]
-    assert len(notes) == 1 and all(entry.ref in notes[0] for entry in leading)
+    notes = [note for note in result.checklist.notes
+             if note.code == "quadrant_disagrees" and note.values["quadrant"] == "low_priority"]
+    assert len(notes) == 1 and notes[0].values["items"] == [entry.ref for entry in leading]
+    english = note_text(notes[0], "en")
+    assert "importance–performance quadrant is 'low priority'" in english and leading[0].ref in english
+    chinese = note_text(notes[0], "zh")
+    assert "象限为“次要”" in chinese and leading[0].ref in chinese and "quadrant" not in chinese
+    # The JSON words it in the report's language and keeps the code for programs.
+    payload = result.to_dict(language="zh")
+    assert {"code": "quadrant_disagrees", "text": chinese, "values": notes[0].values} in payload["checklist_notes"]
 
 
 def test_bundled_items_carry_their_own_actions_before_their_dimensions() -> None:
@@ -237,16 +246,20 @@ def test_a_ranking_the_data_cannot_support_falls_back_with_a_note(tmp_path: Path
     config.write_text((FIXTURES / "mini.yaml").read_text() + "analysis:\n  priority: zone_first\n")
     checklist = servgap.analyze(FIXTURES / "mini.csv", config).checklist
     assert checklist.method == "importance_gap"
-    assert checklist.notes[0].startswith("zone_first needs adequate and desired ratings")
+    assert checklist.notes[0].code == "zone_first_unavailable"
+    assert note_text(checklist.notes[0], "en").startswith("zone_first needs adequate and desired ratings")
+    assert note_text(checklist.notes[0], "zh").startswith("zone_first 需要可接受与期望两种评分")
     config.write_text((FIXTURES / "mini.yaml").read_text() + "analysis:\n  priority: ipa\n")
     lines = (FIXTURES / "mini.csv").read_text().splitlines()
     no_points = tmp_path / "no-points.csv"
     no_points.write_text("\n".join(",".join(line.split(",")[:-2]) for line in lines) + "\n")
     checklist = servgap.analyze(no_points, config).checklist
     assert checklist.method == "importance_gap"
-    assert checklist.notes[0].startswith("ipa needs a source of importance")
+    assert checklist.notes[0].code == "ipa_unavailable"
+    assert note_text(checklist.notes[0], "en").startswith("ipa needs a source of importance (I_{item} columns")
     data, zone_config = zone_study(tmp_path, [((5, 3, 2), (7, 6, 4), (4, 6, 5))] * 3,
                                    "analysis:\n  priority: gap\n")
     checklist = servgap.analyze(data, zone_config).checklist
     assert checklist.method == "zone_first"
-    assert "no expectation ratings" in checklist.notes[0]
+    assert checklist.notes[0].code == "ranked_by_zone"
+    assert "no expectation ratings" in note_text(checklist.notes[0], "en")

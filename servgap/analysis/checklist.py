@@ -9,30 +9,28 @@ import numpy as np
 from servgap.analysis.importance import item_importance, priorities
 from servgap.analysis.management import gap_name
 from servgap.instrument.models import InstrumentConfig
-from servgap.results import Assessment, Checklist, ChecklistEntry, ItemResult, ManagementResult
+from servgap.results import Assessment, Checklist, ChecklistEntry, ItemResult, ManagementResult, Note
 
 RISK_THRESHOLD = 0.5
 CAUSES_NAMED = 2
 
 
-def ranking_method(config: InstrumentConfig, assessment: Assessment) -> tuple[str, list[str]]:
+def ranking_method(config: InstrumentConfig, assessment: Assessment) -> tuple[str, list[Note]]:
     """The ranking the checklist uses — the configured ``analysis.priority`` unless the data cannot
     support it — with a note for each fallback. The bootstrap's rank stability follows the same one."""
     method = config.analysis.priority.value
-    notes = []
+    notes: list[Note] = []
     has_gap = any(math.isfinite(item.gap) for item in assessment.items)
     if method == "zone_first" and not assessment.tolerance:
-        notes.append("zone_first needs adequate and desired ratings; items are ranked by importance × shortfall")
+        notes.append(Note("zone_first_unavailable"))
         method = "importance_gap"
     if method == "ipa" and not assessment.ipa:
-        notes.append("ipa needs a source of importance (I_{item} columns, importance points or an overall-quality "
-                     "column); items are ranked by importance × shortfall")
+        notes.append(Note("ipa_unavailable"))
         method = "importance_gap"
     if assessment.overall.weighting == "none" and assessment.overall.weighting_excluded:
-        notes.append("the importance-point columns hold no usable allocation; items are ranked with equal "
-                     "weights")
+        notes.append(Note("no_usable_points"))
     if method != "zone_first" and not has_gap and assessment.tolerance:
-        notes.append("the data has no expectation ratings; items are ranked by their zone of tolerance")
+        notes.append(Note("ranked_by_zone"))
         method = "zone_first"
     return method, notes
 
@@ -119,7 +117,7 @@ def build_checklist(config: InstrumentConfig, assessment: Assessment,
 EXPLAINED_PLACES = 5
 
 
-def quadrant_notes(entries: list[ChecklistEntry], method: str) -> list[str]:
+def quadrant_notes(entries: list[ChecklistEntry], method: str) -> list[Note]:
     """One line per leading item whose IPA quadrant seems to contradict its place in the checklist.
 
     The ranking weighs the size of each shortfall by its dimension's importance; the quadrant only
@@ -133,9 +131,5 @@ def quadrant_notes(entries: list[ChecklistEntry], method: str) -> list[str]:
         refs = [entry.ref for entry in entries[:EXPLAINED_PLACES]
                 if entry.kind == "item" and entry.quadrant == quadrant]
         if refs:
-            listed = refs[0] if len(refs) == 1 else f"{', '.join(refs[:-1])} and {refs[-1]}"
-            notes.append(f"{listed} {'ranks' if len(refs) == 1 else 'rank'} among the first {EXPLAINED_PLACES} "
-                         f"although {'its' if len(refs) == 1 else 'their'} importance–performance quadrant is "
-                         f"'{quadrant.replace('_', ' ')}': the checklist weighs the size of each shortfall by its "
-                         "dimension's importance, the quadrant only compares an item with the crosshair")
+            notes.append(Note("quadrant_disagrees", {"items": refs, "quadrant": quadrant, "places": EXPLAINED_PLACES}))
     return notes

@@ -26,6 +26,7 @@ from servgap.results import (
     ItemResult,
     LeftOut,
     LeftOutGroup,
+    Note,
     Overall,
     SegmentDimension,
     SegmentResult,
@@ -419,11 +420,11 @@ def _gap_test_fields(test_result: MeanTest, position: int, p_values: FloatArray,
 
 def _data_quality(responses: Responses, quality: _QualityCounter, has_expectation: bool) -> DataQuality:
     """What was read and used, missing and invalid cells, straight-liners, and notes."""
-    notes = []
+    notes: list[Note] = []
     if not has_expectation:
-        notes.append("no expectation ratings: gaps are not computed; perception-only scores are reported")
+        notes.append(Note("perception_only"))
     if responses.ids_from_rows:
-        notes.append("no respondent id column: respondents are identified by their spreadsheet row")
+        notes.append(Note("ids_from_rows"))
     return DataQuality(
         file=responses.path, file_format=responses.file_format, encoding=responses.encoding,
         delimiter=responses.delimiter, rows_read=responses.rows_read, rows_used=quality.rows_used,

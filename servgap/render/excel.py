@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from servgap.render.excel_labels import sheet_names, words
 from servgap.render.inert import inert_assessment, inert_path
-from servgap.render.labels import labels, pick
+from servgap.render.labels import labels, note_text, pick
 from servgap.results import Assessment
 from servgap.version import __version__
 
@@ -469,7 +469,7 @@ class WorkbookBuilder:
                                   [[n.row, n.column, n.header, n.value, n.message]
                                    for n in quality.invalid_as_missing])
         for offset, note in enumerate(quality.notes, start=last + 2):
-            put(sheet, offset, 1, note)
+            put(sheet, offset, 1, note_text(note, self.language))
         print_setup(sheet)
 
     def about(self) -> None:

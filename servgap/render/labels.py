@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from servgap.instrument.models import LocalText, pick  # noqa: F401  (pick: re-exported for the renderers)
+from servgap.results.notes import QUADRANT_NAMES, note_text  # noqa: F401  (note_text: for the renderers)
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -88,10 +89,6 @@ LABELS: dict[str, dict[str, str]] = {
         "importance_low": "importance low",
         "performance_low": "performance low",
         "performance_high": "performance high",
-        "concentrate_here": "Concentrate here",
-        "keep_up_the_good_work": "Keep up the good work",
-        "low_priority": "Low priority",
-        "possible_overkill": "Possible overkill",
         "segment_test": "{dimension}: {test} {statistic}, p adj. {p}",
         "welch_t": "Welch's t =",
         "kruskal_wallis": "Kruskal–Wallis H =",
@@ -183,10 +180,6 @@ LABELS: dict[str, dict[str, str]] = {
         "importance_low": "重要性低",
         "performance_low": "绩效低",
         "performance_high": "绩效高",
-        "concentrate_here": "重点改进",
-        "keep_up_the_good_work": "继续保持",
-        "low_priority": "次要",
-        "possible_overkill": "可能过度",
         "segment_test": "{dimension}：{test} {statistic}，校正 p {p}",
         "welch_t": "Welch t =",
         "kruskal_wallis": "Kruskal–Wallis H =",
@@ -198,6 +191,10 @@ LABELS: dict[str, dict[str, str]] = {
         "test_both": "配对 t（并列 Wilcoxon）",
     },
 }
+
+
+for _language, _names in QUADRANT_NAMES.items():
+    LABELS[_language].update(_names)
 
 
 def labels(language: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from servgap.render.inert import inert_assessment
-from servgap.render.labels import labels, number, p_value, pick
+from servgap.render.labels import labels, note_text, number, p_value, pick
 from servgap.results import Assessment, DimensionResult
 
 BAR_WIDTH = 8
@@ -213,7 +213,7 @@ def quality_section(assessment: Assessment, language: str) -> list[RenderableTyp
             count=len(quality.invalid_as_missing), example=f"row {first.row}, {first.header}: {first.value!r}"))
     if quality.straight_liners:
         notes.append(text["straight"].format(count=quality.straight_liners))
-    notes.extend(quality.notes)
+    notes.extend(note_text(note, language) for note in quality.notes)
     if not notes:
         return []
     return [Text(text["quality"], style="bold"), *(Text("• " + note) for note in notes)]
@@ -335,7 +335,7 @@ def checklist_section(assessment: Assessment, language: str, top: int) -> list[R
             parts.append(indented(text["no_actions"], "dim"))
     if checklist.strengths:
         parts.append(Text(text["strengths"].format(items=", ".join(checklist.strengths)), style="green"))
-    parts.extend(Text(note, style="dim") for note in checklist.notes)
+    parts.extend(Text(note_text(note, language), style="dim") for note in checklist.notes)
     parts.append(Text(""))
     return parts
 

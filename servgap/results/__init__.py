@@ -23,6 +23,7 @@ from servgap.results.model import (
     LeftOutGroup,
     ManagementGap,
     ManagementResult,
+    Note,
     Overall,
     PriorityComparison,
     PriorityRow,
@@ -38,6 +39,6 @@ from servgap.results.model import (
 __all__ = [
     "Alpha", "Assessment", "BootstrapResult", "CellNote", "ChangeRow", "Checklist", "ChecklistEntry", "DataQuality",
     "DimensionResult", "FactorResult", "GapDimension", "GapItem", "Ipa", "IpaItem", "ItemResult", "LeftOut",
-    "LeftOutGroup", "ManagementGap", "ManagementResult", "Overall", "PriorityComparison", "PriorityRow",
+    "LeftOutGroup", "ManagementGap", "ManagementResult", "Note", "Overall", "PriorityComparison", "PriorityRow",
     "SegmentDimension", "SegmentResult", "SegmentTest", "Tolerance", "ToleranceRow", "WaveComparison", "WeightedScore",
 ]

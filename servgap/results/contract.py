@@ -9,12 +9,13 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from servgap.instrument.models import pick
+from servgap.results.notes import note_text
 from servgap.version import __version__
 
 if TYPE_CHECKING:
-    from servgap.results.model import Assessment
+    from servgap.results.model import Assessment, Note
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 def json_safe(value: Any) -> Any:
@@ -26,6 +27,10 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [json_safe(item) for item in value]
     return value
+
+
+def _note(note: Note, language: str) -> dict[str, Any]:
+    return {"code": note.code, "text": note_text(note, language), "values": dict(note.values)}
 
 
 def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
@@ -68,7 +73,7 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
             "invalid_treated_as_missing": [asdict(note) for note in quality.invalid_as_missing],
             "straight_liners": quality.straight_liners,
             "left_out": {d.id: asdict(d.left_out) for d in assessment.dimensions},
-            "notes": quality.notes,
+            "notes": [_note(note, language) for note in quality.notes],
         },
     }
     for dimension in assessment.dimensions:
@@ -110,7 +115,7 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
         payload["checklist"] = [_checklist_entry(entry, language, fallbacks) for entry in assessment.checklist.entries]
         payload["checklist_method"] = assessment.checklist.method
         payload["strengths"] = assessment.checklist.strengths
-        payload["checklist_notes"] = assessment.checklist.notes
+        payload["checklist_notes"] = [_note(note, language) for note in assessment.checklist.notes]
     return json_safe(payload)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from servgap.instrument.models import LocalText
+from servgap.results.notes import Note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,7 +147,7 @@ class DataQuality:
     missing_cells: dict[str, int]
     invalid_as_missing: list[CellNote]
     straight_liners: int
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ class Checklist:
     method: str
     entries: list[ChecklistEntry]
     strengths: list[str]
-    notes: list[str]
+    notes: list[Note]
 
 
 @dataclass(frozen=True)

@@ -192,3 +192,131 @@ def test_zone_statistics_use_the_respondents_with_all_three_ratings(tmp_path: Pa
     assert rows["a"].perception == pytest.approx(5.0) and rows["a"].msa == pytest.approx(0.0)
     assert rows["a"].share_below == pytest.approx(0.5)  # r1's P 4 is below its own adequate 5
     assert rows["b"].n == 3 and rows["b"].mss == pytest.approx(0.0)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Segments × weights × IPA sources, on one messy synthetic study, each figure recomputed with pandas
+# from the definitions (docs/method.md §1, §5), not with servgap's code.
+
+def messy_study(seed: int = 20261123, n: int = 100) -> pd.DataFrame:
+    """Ratings 1–7 with about 8% blank cells, a branch column (one small branch, three blanks),
+    100-point allocations with some missing and some zero totals, stated importance and an
+    overall-quality rating."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"respondent_id": [f"r{k}" for k in range(n)]})
+    branch = np.array(["south"] * 40 + ["north"] * 45 + ["east"] * 12 + [""] * 3, dtype=object)
+    rng.shuffle(branch)
+    frame["branch"] = branch
+    for facet, centre in (("E", 5.8), ("P", 4.9)):
+        for item in ITEMS:
+            values = np.clip(np.round(rng.normal(centre, 1.2, n)), 1, 7)
+            values[rng.random(n) < 0.08] = np.nan
+            frame[f"{facet}_{item}"] = values
+    tan = rng.integers(0, 101, n).astype(float)
+    frame["W_TAN"], frame["W_REL"] = tan, 100 - tan
+    frame.loc[rng.choice(n, 4, replace=False), "W_REL"] = np.nan
+    frame.loc[frame.index[:2], ["W_TAN", "W_REL"]] = 0.0
+    for item in ITEMS:
+        stated = np.clip(np.round(rng.normal(5.5, 1.0, n)), 1, 7)
+        stated[rng.random(n) < 0.05] = np.nan
+        frame[f"I_{item}"] = stated
+    frame["Q"] = np.clip(np.round(frame[[f"P_{i}" for i in ITEMS]].mean(axis=1) + rng.normal(0, 0.7, n)), 1, 7)
+    return frame
+
+
+DIMENSIONS = {"TAN": ["T1", "T2"], "REL": ["R1", "R2", "R3"]}
+
+
+def respondent_dimension_gaps(frame: pd.DataFrame) -> pd.DataFrame:
+    """Σ(P − E)/count over the items answered on both, when at least half the items (rounded up) are."""
+    gaps = {}
+    for dimension, items in DIMENSIONS.items():
+        differences = pd.DataFrame({item: frame[f"P_{item}"] - frame[f"E_{item}"] for item in items})
+        count = differences.notna().sum(axis=1)
+        gaps[dimension] = (differences.sum(axis=1) / count).where(count >= -(-len(items) // 2))
+    return pd.DataFrame(gaps)
+
+
+def test_segments_with_weights_match_pandas(tmp_path: Path) -> None:
+    frame = messy_study()
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text() + "data:\n  segments: [branch]\n")
+    result = servgap.analyze(frame.drop(columns=[f"I_{i}" for i in ITEMS] + ["Q"]), config)
+    gaps = respondent_dimension_gaps(frame)
+    branch = frame["branch"].replace("", np.nan)
+    order = list(dict.fromkeys(branch.dropna()))  # first appearance
+    assert [segment.value for segment in result.segments] == [*order, None]
+    for segment in result.segments:
+        members = branch.isna() if segment.value is None else branch == segment.value
+        scored = gaps[members]
+        assert segment.n == int(scored.notna().any(axis=1).sum())
+        assert segment.small == (segment.n < 30)
+        for dimension in DIMENSIONS:
+            assert segment.dimensions[dimension].n == int(scored[dimension].notna().sum())
+            assert segment.dimensions[dimension].gap == pytest.approx(scored[dimension].mean(), abs=1e-12)
+        assert segment.gap == pytest.approx(np.mean([scored[d].mean() for d in DIMENSIONS]), abs=1e-12)
+    # The weighted score beside the segments: w_rd = points_rd / Σ_d points_rd, over respondents with
+    # every dimension score and a positive total; the aggregate uses mean weights over valid points.
+    points = frame[["W_TAN", "W_REL"]].to_numpy()
+    totals = points.sum(axis=1)
+    valid = ~np.isnan(totals) & (totals > 0)
+    proportions = points[valid] / totals[valid, None]
+    usable = valid & gaps.notna().all(axis=1).to_numpy()
+    per_respondent = (points[usable] / totals[usable, None] * gaps.to_numpy()[usable]).sum(axis=1)
+    overall = result.overall
+    assert overall.weighting == "per_respondent"
+    assert overall.weighted_n == int(usable.sum())
+    assert overall.weighted_gap == pytest.approx(per_respondent.mean(), abs=1e-12)
+    mean_weights = proportions.mean(axis=0)
+    assert overall.weights == pytest.approx(dict(zip(DIMENSIONS, mean_weights, strict=True)), abs=1e-12)
+    assert overall.weighted_gap_aggregate == pytest.approx((mean_weights * gaps.mean().to_numpy()).sum(), abs=1e-12)
+    # points_total_off_100 is a reason only under importance.points_tolerance.
+    assert overall.weighting_excluded == {
+        "missing_points": int(np.isnan(totals).sum()), "zero_points_total": 2,
+        "missing_dimension_score": int((valid & ~gaps.notna().all(axis=1).to_numpy()).sum())}
+    # The unweighted overall gap is the mean of the dimension gaps (each dimension once).
+    assert overall.gap == pytest.approx(gaps.mean().mean(), abs=1e-12)
+
+
+def expected_quadrants(importance: np.ndarray, performance: np.ndarray, importance_cross: float,
+                       performance_cross: float) -> list[str]:
+    """Martilla and James's quadrants; a value on the crosshair counts as high."""
+    names = {(True, False): "concentrate_here", (True, True): "keep_up_the_good_work",
+             (False, False): "low_priority", (False, True): "possible_overkill"}
+    return [names[(bool(i >= importance_cross), bool(p >= performance_cross))]
+            for i, p in zip(importance, performance, strict=True)]
+
+
+@pytest.mark.parametrize("source", ["stated", "dimension_weights", "derived"])
+@pytest.mark.parametrize("crosshair", ["means", "midpoint"])
+def test_ipa_under_each_importance_source_and_crosshair(tmp_path: Path, source: str, crosshair: str) -> None:
+    frame = messy_study()
+    dropped = {"stated": [], "dimension_weights": [f"I_{i}" for i in ITEMS],
+               "derived": [f"I_{i}" for i in ITEMS] + ["W_TAN", "W_REL"]}[source]
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text()
+                      + f"data:\n  overall_quality: Q\nanalysis:\n  ipa_crosshair: {crosshair}\n")
+    ipa = servgap.analyze(frame.drop(columns=dropped), config).ipa
+    performance = np.array([frame[f"P_{item}"].mean() for item in ITEMS])  # everyone who answered P
+    if source == "stated":
+        importance = np.array([frame[f"I_{item}"].mean() for item in ITEMS])
+    elif source == "dimension_weights":
+        points = frame[["W_TAN", "W_REL"]].to_numpy()
+        totals = points.sum(axis=1)
+        valid = ~np.isnan(totals) & (totals > 0)
+        weight = dict(zip(DIMENSIONS, (points[valid] / totals[valid, None]).mean(axis=0), strict=True))
+        importance = np.array([weight["TAN"]] * 2 + [weight["REL"]] * 3)
+    else:
+        importance = np.array([stats.pearsonr(*frame[[f"P_{item}", "Q"]].dropna().to_numpy().T).statistic
+                               for item in ITEMS])
+    assert ipa.importance_source == source and ipa.crosshair == crosshair
+    assert [row.importance for row in ipa.items] == pytest.approx(importance.tolist(), abs=1e-12)
+    assert [row.performance for row in ipa.items] == pytest.approx(performance.tolist(), abs=1e-12)
+    midpoint = (1 + 7) / 2
+    performance_cross = midpoint if crosshair == "midpoint" else performance.mean()
+    # The midpoint applies to importance only when importance is on the item scale (stated).
+    importance_cross = midpoint if crosshair == "midpoint" and source == "stated" else importance.mean()
+    assert ipa.performance_cross == pytest.approx(performance_cross, abs=1e-12)
+    assert ipa.importance_cross == pytest.approx(importance_cross, abs=1e-12)
+    assert [row.quadrant for row in ipa.items] == expected_quadrants(importance, performance, importance_cross,
+                                                                     performance_cross)

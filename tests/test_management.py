@@ -263,3 +263,30 @@ def test_cli_refusal_names_the_management_file(tmp_path: Path) -> None:
     result = run_line(["analyze", str(DATA), "-c", str(CONFIG), "--managers", str(path)])
     assert result.exit_code == 1
     assert str(path) in result.stderr and "nothing was written" in result.stderr
+
+
+@pytest.mark.parametrize(("sheet", "details"), [
+    # A level column may be called level, standard or target; the scale's ends are valid levels.
+    ("item,target\nT1,1\nT2,7\n", None),
+    ("item,standard\nT1,6\n", None),
+    # Only one of the two columns: the message names what is needed and what was found.
+    ("item,lvl\nT1,6\n", ["row 1: a standards sheet needs the columns item and level; found: item, lvl"]),
+    ("level\n6\n", ["row 1: a standards sheet needs the columns item and level; found: level"]),
+    # Blank lines keep their row numbers, as a spreadsheet shows them; blanks and numbers read as such.
+    ("item,level\nT1,6\n\nT9,5\nT2,\nR1,8\nR2,0.5\n", [
+        "row 4, column 1 'item': 'T9' is not an item id of this instrument",
+        "row 5, column 2 'level': blank: a standard level must be a number on the scale 1–7",
+        "row 6, column 2 'level': '8': a standard level must be a number on the scale 1–7",
+        "row 7, column 2 'level': '0.5': a standard level must be a number on the scale 1–7",
+    ]),
+])
+def test_standards_sheet_columns_and_cells(tmp_path: Path, sheet: str, details: list[str] | None) -> None:
+    path = tmp_path / "standards.csv"
+    path.write_text(sheet)
+    if details is not None:
+        assert refusal(tmp_path, standards=path).details == details
+        return
+    result = analyze(DATA, CONFIG, audits=FIXTURES / "audits.csv", standards=path)
+    levels = {item.id: item.first for item in gaps(result)[3].items if item.first is not None}
+    expected = {"T1": 1.0, "T2": 7.0} if "target" in sheet else {"T1": 6.0}
+    assert levels == {**{"T1": 6.0, "T2": 5.0, "R1": 6.0}, **expected}

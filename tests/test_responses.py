@@ -229,3 +229,22 @@ def test_mostly_missing_columns_are_summarised_first(tmp_path: Path) -> None:
     found = read(path).issues
     assert found[0].message.startswith("8 of the 10 item columns the config expects are missing")
     assert len(found) == 9
+
+
+def test_blank_lines_are_no_respondents_and_keep_their_row_numbers(tmp_path: Path) -> None:
+    lines = (FIXTURES / "mini.csv").read_text().splitlines()
+    # Line 3 is blank, line 5 holds delimiters only; r3 (now line 6) has P_R3 = 9 and a blank P_T1.
+    r3 = lines[3].split(",")
+    r3[6], r3[10] = "", "9"
+    body = [lines[0], lines[1], "", lines[2], ",".join([""] * 13), ",".join(r3), *lines[4:]]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(body) + "\n\n")
+    (issue,) = read(path).issues
+    # The message shows the cell as the file has it ('9', not the reader's float '9.0').
+    assert (issue.row, issue.column, issue.header, issue.value) == (6, 11, "P_R3", "9")
+    assert issue.message.startswith("'9': outside the scale")
+    r3[10] = "5"
+    body[5] = ",".join(r3)
+    path.write_text("\n".join(body) + "\n\n")
+    responses = read(path).responses
+    assert responses.respondent_ids == ["r1", "r2", "r3", "r4", "r5", "r6"]

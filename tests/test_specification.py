@@ -320,3 +320,139 @@ def test_ipa_under_each_importance_source_and_crosshair(tmp_path: Path, source: 
     assert ipa.importance_cross == pytest.approx(importance_cross, abs=1e-12)
     assert [row.quadrant for row in ipa.items] == expected_quadrants(importance, performance, importance_cross,
                                                                      performance_cross)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Management gaps: every field, worked by hand from tests/fixtures (mini.csv's six customers, three
+# managers, two audits, three staff answers, the standards and promises of mini-management.yaml).
+
+MANAGEMENT_CONFIG = FIXTURES / "mini-management.yaml"
+MANAGEMENT_FILES = {"managers": FIXTURES / "managers.csv", "audits": FIXTURES / "audits.csv",
+                    "staff": FIXTURES / "staff.csv"}
+# Customers' E means; managers' estimates M (m1 left R3 blank); standards S; audits D; promises C.
+E_MEANS = {"T1": 37 / 6, "T2": 6.0, "R1": 40 / 6, "R2": 40 / 6, "R3": 6.5}
+M_MEANS = {"T1": 6.0, "T2": 6.0, "R1": 16 / 3, "R2": 6.0, "R3": 6.5}
+M_COUNTS = {"T1": 3, "T2": 3, "R1": 3, "R2": 3, "R3": 2}
+STANDARDS = {"T1": 6.0, "T2": 5.0, "R1": 6.0}
+DELIVERED = {"T1": 5.5, "T2": 4.5, "R1": 6.0, "R2": 6.0, "R3": 4.0}
+PROMISES = {"T1": 7.0, "R1": 6.0, "R3": 5.0}
+CHAIN = {1: (E_MEANS, M_MEANS), 2: (M_MEANS, STANDARDS), 3: (STANDARDS, DELIVERED), 4: (PROMISES, DELIVERED)}
+
+
+def test_every_management_field_of_the_worked_fixture() -> None:
+    management = servgap.analyze(FIXTURES / "mini.csv", MANAGEMENT_CONFIG, **MANAGEMENT_FILES).management
+    assert management.respondents == {"managers": 3, "audits": 2, "staff": 3}
+    assert [gap.key for gap in management.gaps] == ["knowledge", "standards", "delivery", "communication"]
+    assert management.gaps[0].name == {"en": "Knowledge gap (diagnosis)", "zh": "认知差距（诊断）"}
+    assert [gap.name["zh"] for gap in management.gaps[1:]] == [
+        "标准差距（处方）", "交付差距（药房）", "沟通差距（疗效）"]
+    assert [gap.name["en"] for gap in management.gaps[1:]] == [
+        "Standards gap (prescription)", "Delivery gap (pharmacy)", "Communication gap (efficacy)"]
+    for gap in management.gaps:
+        first_terms, second_terms = CHAIN[gap.gap]
+        assert gap.measured and gap.needs == []
+        for item in gap.items:
+            first, second = first_terms.get(item.id), second_terms.get(item.id)
+            expected = None if first is None or second is None else second - first
+            assert item.dimension == ("TAN" if item.id.startswith("T") else "REL")
+            assert item.first == pytest.approx(first, abs=1e-12)
+            assert item.second == pytest.approx(second, abs=1e-12)
+            assert item.value == pytest.approx(expected, abs=1e-12)
+            assert item.measured == (expected is not None)
+            # The raters behind the rated term: managers for gaps 1 and 2, the audits for 3 and 4.
+            assert item.n == (M_COUNTS[item.id] if gap.gap in (1, 2) else 2)
+            assert (item.p_value is None) == (gap.gap != 1) and (item.p_adjusted is None) == (gap.gap != 1)
+        for dimension in gap.dimensions:
+            values = [item.value for item in gap.items
+                      if item.value is not None and item.id.startswith(dimension.id[0])]
+            assert dimension.items == (2 if dimension.id == "TAN" else 3)
+            assert dimension.items_measured == len(values)
+            assert dimension.value == pytest.approx(np.mean(values), abs=1e-12)
+        assert gap.value == pytest.approx(np.mean([i.value for i in gap.items if i.value is not None]), abs=1e-12)
+    factors = {factor.id: factor for factor in management.gaps[0].factors}
+    assert (factors["research"].direction, factors["research"].statements, factors["research"].n) == (
+        "protective", 2, 3)
+    assert (factors["layers"].direction, factors["layers"].statements, factors["layers"].n) == ("risk", 1, 3)
+    assert factors["research"].alpha == pytest.approx(6 / 7, abs=1e-12)
+    assert factors["research"].score == pytest.approx(11 / 6, abs=1e-12)
+    assert factors["research"].name["en"]
+
+
+def test_gap_one_welch_uses_customers_with_both_ratings_and_two_raters_on_each_side(tmp_path: Path) -> None:
+    customers = FRAME.copy()
+    customers.loc[0, "P_T1"] = np.nan  # r1 rated E_T1 = 6 but not P_T1: out of T1's gap and its test
+    customers_path = tmp_path / "customers.csv"
+    customers.to_csv(customers_path, index=False)
+    managers = tmp_path / "managers.csv"
+    # T1: three managers; T2: two (enough for a test); R1: one (a value, no test).
+    managers.write_text("manager,M_T1,M_T2,M_R1,M_R2,M_R3\nm1,5,5,5,6,6\nm2,6,7,,6,7\nm3,7,,,6,6\n")
+    management = servgap.analyze(customers_path, MANAGEMENT_CONFIG, managers=managers).management
+    items = {item.id: item for item in management.gaps[0].items}
+    t1_customers = [7, 5, 6, 7, 6]  # E_T1 of r2..r6
+    assert items["T1"].first == pytest.approx(np.mean(t1_customers), abs=1e-12)
+    assert items["T1"].p_value == pytest.approx(
+        stats.ttest_ind([5, 6, 7], t1_customers, equal_var=False).pvalue, rel=1e-12)
+    assert items["T2"].n == 2 and items["T2"].p_value == pytest.approx(
+        stats.ttest_ind([5, 7], FRAME["E_T2"], equal_var=False).pvalue, rel=1e-12)
+    assert items["R1"].n == 1 and items["R1"].value == pytest.approx(5 - 40 / 6, abs=1e-12)
+    assert items["R1"].p_value is None
+    # Every other gap is not measured, and says what would measure it.
+    assert [gap.measured for gap in management.gaps] == [True, True, False, False]
+
+
+def test_priority_comparison_of_dimension_weights_against_pandas_and_scipy(tmp_path: Path) -> None:
+    from tests.conftest import CONFIGS, EXAMPLES
+
+    managers = pd.read_csv(EXAMPLES / "restaurant" / "managers.csv")
+    weight_columns = [column for column in managers.columns if column.startswith("W_")]
+    managers.loc[0, weight_columns] = 0  # a manager who allocated nothing: left out of the mean weights
+    managers.loc[1, weight_columns[0]] = np.nan  # and one who skipped a dimension
+    path = tmp_path / "managers.csv"
+    managers.to_csv(path, index=False)
+    result = servgap.analyze(EXAMPLES / "restaurant" / "responses.csv", CONFIGS / "restaurant.yaml", managers=path)
+    comparison = result.management.priority_comparison
+    assert comparison.basis == "dimension_weights"
+    points = managers[weight_columns].to_numpy(dtype=float)
+    totals = points.sum(axis=1)
+    valid = ~np.isnan(totals) & (totals > 0)
+    manager = (points[valid] / totals[valid, None]).mean(axis=0)
+    customer = np.array([result.overall.weights[column[2:]] for column in weight_columns])
+    assert [row.id for row in comparison.rows] == [column[2:] for column in weight_columns]
+    assert [row.manager for row in comparison.rows] == pytest.approx(manager.tolist(), abs=1e-12)
+    assert [row.customer for row in comparison.rows] == pytest.approx(customer.tolist(), abs=1e-12)
+    customer_rank, manager_rank = stats.rankdata(-customer), stats.rankdata(-manager)
+    assert [row.customer_rank for row in comparison.rows] == customer_rank.tolist()
+    assert [row.displacement for row in comparison.rows] == (manager_rank - customer_rank).tolist()
+    reference = stats.spearmanr(customer, manager)
+    assert comparison.spearman_rho == pytest.approx(reference.statistic, abs=1e-12)
+    assert comparison.spearman_p == pytest.approx(reference.pvalue, abs=1e-12)
+    # At most three, largest |displacement| first, ties by the customers' rank; none with 0.
+    displaced = sorted((-abs(m - c), c, column[2:])
+                       for m, c, column in zip(manager_rank, customer_rank, weight_columns, strict=True) if m != c)
+    assert comparison.largest_displacements == [name for *_, name in displaced[:3]]
+
+
+@pytest.mark.parametrize(("estimates", "expected"), [
+    # Two attributes rated by both sides: too few to compare.
+    (["6", "5", "", "", ""], None),
+    # Customers' E: T1 6.1667, T2 6.0, R1 6.6667 → ranks 2, 3, 1; managers 6, 5, 7 → the same ranks.
+    (["6", "5", "7", "", ""], ([0.0, 0.0, 0.0], [], 1.0)),
+    # Managers 5, 6, 7 → ranks 3, 2, 1: T1 +1, T2 −1 (equal size: the customers' rank decides).
+    (["5", "6", "7", "", ""], ([1.0, -1.0, 0.0], ["T1", "T2"], 0.5)),
+])
+def test_priority_comparison_of_item_expectations(tmp_path: Path, estimates: list[str],
+                                                  expected: tuple[list[float], list[str], float] | None) -> None:
+    managers = tmp_path / "managers.csv"
+    managers.write_text("manager,M_T1,M_T2,M_R1,M_R2,M_R3\nm1," + ",".join(estimates) + "\n")
+    comparison = servgap.analyze(FIXTURES / "mini.csv", FIXTURES / "mini.yaml", managers=managers
+                                 ).management.priority_comparison
+    if expected is None:
+        assert comparison is None
+        return
+    displacements, largest, rho = expected
+    assert comparison.basis == "item_expectations"
+    assert [row.id for row in comparison.rows] == ["T1", "T2", "R1"]
+    assert [row.customer_rank for row in comparison.rows] == [2.0, 3.0, 1.0]
+    assert [row.displacement for row in comparison.rows] == displacements
+    assert comparison.largest_displacements == largest
+    assert comparison.spearman_rho == pytest.approx(rho, abs=1e-12)

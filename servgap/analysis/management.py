@@ -111,7 +111,7 @@ def staff_config(config: InstrumentConfig, factors: FactorSet) -> InstrumentConf
 
 def read_levels(config: InstrumentConfig, path: Path, kind: str) -> tuple[dict[str, float], list[DataIssue]]:
     """Read a standards or promises sheet: columns ``item`` and ``level`` (or ``standard``/``promise``)."""
-    from servgap.data.cells import CellValidator
+    from servgap.data.cells import CellValidator, cell_text
     from servgap.data.issues import Refusal
 
     try:
@@ -138,9 +138,11 @@ def read_levels(config: InstrumentConfig, path: Path, kind: str) -> tuple[dict[s
             issues.append(DataIssue(data_rules.LEVEL_SHEET, row, lowered["item"] + 1, table.headers[lowered["item"]],
                                     f"item '{item_id}' is listed twice"))
         elif missing[position] or invalid[position] or not scale.min <= values[position] <= scale.max:
-            shown = table.frame[level_column].iloc[position]
+            shown = cell_text(table.frame[level_column].iloc[position])
+            described = f"'{shown}'" if shown else "blank"
             issues.append(DataIssue(data_rules.INVALID_CELL, row, level_column + 1, table.headers[level_column],
-                                    f"'{shown}': a {kind} level must be a number on the scale {scale.min}–{scale.max}"))
+                                    f"{described}: a {kind} level must be a number on the scale "
+                                    f"{scale.min}–{scale.max}"))
         else:
             levels[item_id] = float(values[position])
     return levels, issues

@@ -101,6 +101,20 @@ def why_invalid(value: object, kind: str, low: int, high: int) -> str:
     return f"outside the scale {low}–{high}"
 
 
+def cell_text(value: object) -> str:
+    """A cell as its file shows it: blank for a missing cell, ``9`` (not ``9.0``) for a whole number
+    that the reader stored as a float because its column has blanks.
+
+    >>> cell_text(9.0), cell_text(0.5), cell_text(float("nan")), cell_text("n/a"), cell_text(None)
+    ('9', '0.5', '', 'n/a', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return str(value)
+
+
 def collect_invalid(
     issues: list[DataIssue], invalid: np.ndarray, original: pd.Series, column: int, header: str, kind: str,
     config: InstrumentConfig, rule: Rule, row_numbers: np.ndarray,
@@ -109,7 +123,7 @@ def collect_invalid(
     scale = config.instrument.scale
     for position in np.flatnonzero(invalid):
         value = original.iloc[position]
-        shown = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        shown = cell_text(value)
         message = f"'{short_text(shown, 30)}': {why_invalid(value, kind, scale.min, scale.max)}"
         if rule is data_rules.INVALID_AS_MISSING:
             message += " (treated as missing)"

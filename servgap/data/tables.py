@@ -169,7 +169,7 @@ def _read_csv(source: Source, options: ReadOptions) -> Table:
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             frame = pd.read_csv(
                 stream, sep=delimiter, header=0, encoding=None if isinstance(stream, io.StringIO) else pandas_encoding,
-                keep_default_na=False, na_values=[""], skip_blank_lines=True, engine="c", index_col=False,
+                keep_default_na=False, na_values=[""], skip_blank_lines=False, engine="c", index_col=False,
             )
         # Columns are addressed by position (headers may repeat); renaming is cheaper than names=.
         frame.columns = list(range(len(frame.columns)))
@@ -189,6 +189,12 @@ def _read_csv(source: Source, options: ReadOptions) -> Table:
     except UnicodeDecodeError as error:
         raise refuse(data_rules.DATA_ENCODING, f"the file is not valid {pandas_encoding} ({error.reason}); name "
                       "the encoding with --encoding") from None
+    # Blank lines (and lines of delimiters only) are no respondents, as in a spreadsheet, but they
+    # keep their row numbers so that every message names the row a spreadsheet shows.
+    empty = frame.isna().all(axis=1).to_numpy()
+    if empty.any():
+        row_numbers = (np.arange(len(frame), dtype=np.int64) + 2)[~empty]
+        return Table(frame[~empty].reset_index(drop=True), headers, "csv", encoding, delimiter, row_numbers)
     return Table(frame, headers, "csv", encoding, delimiter)
 
 

@@ -4,6 +4,7 @@ per-respondent reference implementation, and properties that must hold for any d
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -281,15 +282,24 @@ def _close(left: object, right: object, path: str = "") -> list[str]:
 
 
 @pytest.mark.parametrize("rows", [1, 7])
-def test_blocks_of_any_size_give_the_same_assessment(rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_blocks_of_any_size_give_the_same_assessment(rows: int, monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
     import servgap
     from tests.conftest import CONFIGS, EXAMPLES, FIXTURES
+    from tests.test_specification import messy_study
+
+    messy = messy_study()
+    messy.loc[messy.index[2:6], ["W_TAN", "W_REL"]] = [[30, 80], [60, 45], [20, 70], [50, 50]]
+    messy_config = tmp_path / "messy.yaml"
+    messy_config.write_text((FIXTURES / "mini.yaml").read_text() + "importance:\n  points_tolerance: 5\n")
 
     studies = [
         (FIXTURES / "mini.csv", FIXTURES / "mini.yaml", {"test": "both"}),
         (FIXTURES / "zot.csv", FIXTURES / "zot.yaml", {}),
         (EXAMPLES / "restaurant" / "responses.csv", CONFIGS / "restaurant.yaml",
          {"by": "branch", "managers": EXAMPLES / "restaurant" / "managers.csv"}),
+        # Blanks, small and unnamed segments, missing, zero and off-100 point totals in every block.
+        (messy, messy_config, {"by": "branch"}),
     ]
     whole = [servgap.analyze(data, config, **options).to_dict() for data, config, options in studies]
     monkeypatch.setattr(engine_module, "BLOCK_ROWS", rows)

@@ -456,3 +456,39 @@ def test_priority_comparison_of_item_expectations(tmp_path: Path, estimates: lis
     assert [row.displacement for row in comparison.rows] == displacements
     assert comparison.largest_displacements == largest
     assert comparison.spearman_rho == pytest.approx(rho, abs=1e-12)
+
+
+@pytest.mark.parametrize(("points", "within"), [((30, 75), True), ((30, 76), False), ((20, 75), True),
+                                                 ((20, 74), False)])
+def test_points_tolerance_includes_its_bounds(tmp_path: Path, points: tuple[int, int], within: bool) -> None:
+    frame = FRAME.copy()
+    frame.loc[0, ["W_TAN", "W_REL"]] = points  # r1's total: 105 and 95 are within 5 of 100; 106 and 94 not
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text() + "importance:\n  points_tolerance: 5\n")
+    overall = servgap.analyze(path, config).overall
+    assert overall.weighted_n == (6 if within else 5)
+    assert overall.weighting_excluded == ({} if within else {"points_total_off_100": 1})
+
+
+@pytest.mark.parametrize("minimum", [2, 3])
+def test_a_segment_of_exactly_the_minimum_is_tested_and_smaller_ones_are_named(tmp_path: Path, minimum: int) -> None:
+    frame = FRAME.assign(branch=["A", "A", "A", "B", "B", "C"])
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text()
+                      + f"data:\n  segments: [branch]\nanalysis:\n  min_segment_n: {minimum}\n")
+    result = servgap.analyze(frame, config)
+    assert [(segment.value, segment.n, segment.small) for segment in result.segments] == [
+        ("A", 3, False), ("B", 2, minimum > 2), ("C", 1, True)]
+    if minimum == 3:
+        assert result.segment_tests == []  # one group alone is no comparison
+        return
+    gaps = respondent_dimension_gaps(FRAME)
+    for test, dimension in zip(result.segment_tests, ["TAN", "REL"], strict=True):
+        assert (test.dimension, test.groups, test.direction) == (dimension, ["A", "B"], "A − B")
+        assert [(group.value, group.n, group.reason) for group in test.excluded] == [("C", 1, "below_minimum_n")]
+        reference = stats.ttest_ind(gaps[dimension][:3], gaps[dimension][3:5], equal_var=False)
+        assert (test.statistic, test.p_value) == pytest.approx((reference.statistic, reference.pvalue), rel=1e-12)
+    assert [test.p_adjusted for test in result.segment_tests] == pytest.approx(
+        holm(np.array([test.p_value for test in result.segment_tests])).tolist(), rel=1e-12)

@@ -60,7 +60,6 @@ class DimensionScores:
     gap: FloatArray
     perception_only: FloatArray
     answered: np.ndarray  # item pairs answered, respondents × dimensions
-    required: list[int]
 
 
 def _tested(t_p: FloatArray, wilcoxon: FloatArray | None, test: str,
@@ -144,11 +143,9 @@ def dimension_scores_of(block: PreparedBlock, groups: list[slice], ratio: float)
     e_scores, p_scores, servperf = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
     g_scores = np.full(shape, np.nan)
     answered = np.zeros(shape, dtype=np.int64)
-    required = []
     for position, columns in enumerate(groups):
         count = block.paired[:, columns].sum(axis=1)
         need = required_items(columns.stop - columns.start, ratio)
-        required.append(need)
         answered[:, position] = count
         with np.errstate(invalid="ignore", divide="ignore"):
             scored = count >= need
@@ -160,7 +157,7 @@ def dimension_scores_of(block: PreparedBlock, groups: list[slice], ratio: float)
             p_count = (~block.missing_p[:, columns]).sum(axis=1)
             servperf[:, position] = np.where(p_count >= need, block.p_zeroed[:, columns].sum(axis=1) / p_count,
                                              np.nan)
-    return DimensionScores(e_scores, p_scores, g_scores, servperf, answered, required)
+    return DimensionScores(e_scores, p_scores, g_scores, servperf, answered)
 
 
 #: Respondents per block: small enough that a block's arrays stay in the CPU cache.

@@ -31,6 +31,8 @@ class CellValidator:
         self.numeric_codes = np.array(numeric, dtype=float)
         self.low = config.instrument.scale.min
         self.high = config.instrument.scale.max
+        #: answer texts (labels in every language, aliases) → scale point, keyed by answer_key
+        self.answer_points = config.instrument.scale.answer_points()
 
     def _out_of_range(self, values: FloatArray, kind: str) -> np.ndarray:
         """Cells off the scale (or negative points), checked in cache-sized pieces."""
@@ -60,11 +62,21 @@ class CellValidator:
             missing = (text.isna() | text.isin(self.text_codes)).to_numpy(dtype=bool, copy=True)
             numbers = pd.to_numeric(text.mask(pd.Series(missing, index=text.index)), errors="coerce")
             values = numbers.to_numpy(dtype=float, na_value=np.nan)
+            unread = ~missing & np.isnan(values)
+            if kind == "scale" and self.answer_points and unread.any():
+                values[unread] = self._points_of_labels(text[unread])
             invalid = ~missing & np.isnan(values)
         for code in self.numeric_codes:
             missing |= values == code
         invalid |= self._out_of_range(values, kind) & ~missing
         return values, missing, invalid
+
+
+    def _points_of_labels(self, text: pd.Series) -> FloatArray:
+        """Answers exported as label text ("Strongly agree", "非常同意"): their scale points, NaN when
+        a text is no label. Keys compare as :func:`answer_key` does (width, case and spacing aside)."""
+        keys = text.str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
+        return keys.map(self.answer_points).to_numpy(dtype=float, na_value=np.nan)
 
 
 CHECK_ROWS = 1 << 16
@@ -79,8 +91,9 @@ def out_of_range_block(values: FloatArray, kind: str, low: int, high: int) -> np
         return (values < 0) | np.isinf(values)
 
 
-def why_invalid(value: object, kind: str, low: int, high: int) -> str:
-    """Why a cell is invalid, in words, for the refusal's list."""
+def why_invalid(value: object, kind: str, low: int, high: int, labels: str = "") -> str:
+    """Why a cell is invalid, in words, for the refusal's list (``labels``: the answer texts the
+    scale reads, to name beside a text that is none of them)."""
     from servgap.data.xlsx import EXCEL_ERRORS
 
     text = unicodedata.normalize("NFKC", str(value)).strip()
@@ -89,6 +102,9 @@ def why_invalid(value: object, kind: str, low: int, high: int) -> str:
     try:
         number = float(text)
     except ValueError:
+        if kind == "scale" and labels:
+            return (f"neither a number nor an answer label of the scale ({labels}); add other texts under "
+                    "instrument.scale.aliases")
         return "not a number"
     if math.isinf(number):
         return "a number too large to be an answer (it overflows)"
@@ -121,10 +137,12 @@ def collect_invalid(
 ) -> None:
     """Add an issue per invalid cell of one column, with its spreadsheet row, column and value."""
     scale = config.instrument.scale
+    labels = "; ".join(f"{point}: {' / '.join(dict.fromkeys(label.values()))}"
+                       for point, label in sorted(scale.labels.items()))
     for position in np.flatnonzero(invalid):
         value = original.iloc[position]
         shown = cell_text(value)
-        message = f"'{short_text(shown, 30)}': {why_invalid(value, kind, scale.min, scale.max)}"
+        message = f"'{short_text(shown, 30)}': {why_invalid(value, kind, scale.min, scale.max, labels)}"
         if rule is data_rules.INVALID_AS_MISSING:
             message += " (treated as missing)"
         issues.append(DataIssue(rule, int(row_numbers[position]), column + 1, header, message, shown))

@@ -8,6 +8,8 @@ span several parts of a config (unique ids, weights totalling 100, references) l
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -48,8 +50,43 @@ class Scale(_Strict):
     min: int = Field(description="Lowest scale point (e.g. 1).")
     max: int = Field(description="Highest scale point (e.g. 7).")
     labels: dict[int, LocalText] = Field(
-        default_factory=dict, description="Labels of scale points, e.g. {1: {en: Strongly disagree}}."
+        default_factory=dict, description="Labels of scale points, e.g. {1: {en: Strongly disagree}}; answers "
+        "exported as these texts are read as their points."
     )
+    aliases: dict[int, list[Annotated[str, StringConstraints(min_length=1)]]] = Field(
+        default_factory=dict, description="More answer texts per scale point, as survey platforms export them, "
+        "e.g. {5: [Agree, Somewhat agree, 比较同意]}."
+    )
+
+    def answer_points(self) -> dict[str, int]:
+        """Every answer text this scale reads (labels in every language, and aliases), normalised by
+        :func:`answer_key`, with its point. A text that names two points is left out (the config check
+        reports it).
+
+        >>> Scale(min=1, max=5, labels={5: {"en": "Strongly agree", "zh": "非常同意"}},
+        ...       aliases={4: ["Agree"]}).answer_points()
+        {'strongly agree': 5, '非常同意': 5, 'agree': 4}
+        """
+        points: dict[str, int] = {}
+        ambiguous = set()
+        texts = [(point, text) for point, label in self.labels.items() for text in label.values()]
+        texts += [(point, text) for point, aliases in self.aliases.items() for text in aliases]
+        for point, text in texts:
+            key = answer_key(text)
+            if points.get(key, point) != point:
+                ambiguous.add(key)
+            points[key] = point
+        return {key: point for key, point in points.items() if key not in ambiguous}
+
+
+def answer_key(text: str) -> str:
+    """An answer text as servgap compares it: Unicode-width-folded (NFKC), case-folded, with runs of
+    whitespace as one space and none at the ends.
+
+    >>> answer_key("  Strongly\u3000 AGREE "), answer_key("ｓｔｒｏｎｇｌｙ agree")
+    ('strongly agree', 'strongly agree')
+    """
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
 class Instrument(_Strict):

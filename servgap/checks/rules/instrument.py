@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from servgap.checks.positions import KeyPath, format_path
 from servgap.checks.rules.common import BASE, EMPTY_DIMENSION, Context, changed
 from servgap.findings import Example, Finding, Rule, Severity
-from servgap.instrument.models import LocalText
+from servgap.instrument.models import LocalText, answer_key
 
 E = Severity.ERROR
 W = Severity.WARNING
@@ -30,11 +30,15 @@ FEW_ITEMS = Rule(
               Example(BASE)))
 SCALE_BOUNDS = Rule(
     "SG204", "scale-bounds", E,
-    "The scale's min is not below its max, or a point label lies outside the scale.",
-    "Write the scale as whole numbers with min < max (e.g. min: 1, max: 7) and label only points "
-    "within it.",
+    "The scale's min is not below its max, a point label or alias lies outside the scale, or one answer "
+    "text names two points.",
+    "Write the scale as whole numbers with min < max (e.g. min: 1, max: 7), label only points "
+    "within it, and give each answer text (labels and aliases, case and spacing aside) one point.",
     examples=(Example(changed("    max: 5\n", "    max: 1\n"), 8, 10),
               Example(changed("    max: 5\n", "    max: 5\n    labels:\n      6:\n        en: Beyond\n"), 10, 7),
+              Example(changed("    max: 5\n", "    max: 5\n    aliases:\n      0: [Never]\n"), 10, 7),
+              Example(changed("    max: 5\n", "    max: 5\n    labels:\n      5:\n        en: Agree\n"
+                                                "    aliases:\n      4: [\" agree\"]\n"), 13, 11),
               Example(changed("    max: 5\n", "    max: 5\n    labels:\n      5:\n        en: Excellent\n"))))
 MISSING_TRANSLATION = Rule(
     "SG207", "missing-translation", E,
@@ -84,10 +88,20 @@ def scale_bounds(context: Context) -> Iterator[Finding]:
         yield context.at(SCALE_BOUNDS, ("instrument", "scale", "max"),
                          f"scale max ({scale.max}) must be greater than min ({scale.min})")
         return
-    for point in scale.labels:
-        if not scale.min <= point <= scale.max:
-            yield context.at(SCALE_BOUNDS, ("instrument", "scale", "labels", point),
-                             f"label for point {point} lies outside the scale {scale.min}–{scale.max}", key=True)
+    for kind, points in (("label", scale.labels), ("alias", scale.aliases)):
+        for point in points:
+            if not scale.min <= point <= scale.max:
+                yield context.at(SCALE_BOUNDS, ("instrument", "scale", f"{kind}es" if kind == "alias" else "labels",
+                                                point),
+                                 f"{kind} for point {point} lies outside the scale {scale.min}–{scale.max}", key=True)
+    named = {answer_key(text): point for point, label in scale.labels.items() for text in label.values()}
+    for point, aliases in scale.aliases.items():
+        for index, alias in enumerate(aliases):
+            other = named.setdefault(answer_key(alias), point)
+            if other != point:
+                yield context.at(SCALE_BOUNDS, ("instrument", "scale", "aliases", point, index),
+                                 f"answer text '{alias}' would mean both {other} and {point}; an answer text "
+                                 "names one point (case and spacing aside)")
 
 
 def texts(context: Context) -> Iterator[tuple[KeyPath, LocalText]]:

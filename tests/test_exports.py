@@ -1,0 +1,75 @@
+"""Exports as survey platforms write them: answers as label text, platform header rows, SPSS files.
+
+Each export is analysed with a config only and must give the numbers of the clean numeric file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import servgap
+from servgap.errors import UserError
+from tests.conftest import FIXTURES
+
+CLEAN = pd.read_csv(FIXTURES / "mini.csv")
+LABELS = {
+    1: ("Strongly disagree", "非常不同意"), 2: ("Disagree", "不同意"), 3: ("Somewhat disagree", "比较不同意"),
+    4: ("Neutral", "一般"), 5: ("Somewhat agree", "比较同意"), 6: ("Agree", "同意"), 7: ("Strongly agree", "非常同意"),
+}
+
+
+def labelled_config(tmp_path: Path, aliases: dict[int, list[str]] | None = None) -> Path:
+    """mini.yaml in English and Chinese with every scale point labelled."""
+    config = yaml.safe_load((FIXTURES / "mini.yaml").read_text())
+    config["instrument"]["languages"] = ["en", "zh"]
+    config["instrument"]["name"]["zh"] = "小样本"
+    config["instrument"]["scale"]["labels"] = {point: {"en": en, "zh": zh} for point, (en, zh) in LABELS.items()}
+    if aliases:
+        config["instrument"]["scale"]["aliases"] = aliases
+    for dimension in config["dimensions"]:
+        dimension["name"]["zh"] = dimension["id"]
+        for item in dimension["items"]:
+            item["text"]["zh"] = item["id"]
+    path = tmp_path / "labelled.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True))
+    return path
+
+
+def same_numbers(first: servgap.Assessment, second: servgap.Assessment) -> None:
+    assert [(i.id, i.n, i.expectation, i.perception) for i in first.items] == \
+        [(i.id, i.n, i.expectation, i.perception) for i in second.items]
+    assert first.overall.gap == second.overall.gap
+
+
+def test_answers_given_as_label_text_read_as_their_points(tmp_path: Path) -> None:
+    config = labelled_config(tmp_path, {6: ["Mostly agree"]})
+    frame = CLEAN.astype(object)
+    rating_columns = [c for c in frame.columns if c[:2] in ("E_", "P_")]
+    # English, Chinese, odd case and spacing, full-width letters, an alias, and numbers in one column.
+    variants = [lambda p: LABELS[p][0], lambda p: LABELS[p][1], lambda p: f"  {LABELS[p][0].upper()} ",
+                lambda p: LABELS[p][0].replace(" ", "   "),
+                lambda p: "ｓｔｒｏｎｇｌｙ ａｇｒｅｅ" if p == 7 else str(p),
+                lambda p: "Mostly agree" if p == 6 else p]
+    for row in range(len(frame)):
+        for offset, column in enumerate(rating_columns):
+            frame.loc[row, column] = variants[(row + offset) % len(variants)](int(CLEAN.loc[row, column]))
+    path = tmp_path / "labels.csv"
+    frame.to_csv(path, index=False)
+    same_numbers(servgap.analyze(path, config), servgap.analyze(FIXTURES / "mini.csv", config))
+
+
+def test_a_text_that_is_no_label_is_listed_with_the_labels_that_would_be_read(tmp_path: Path) -> None:
+    config = labelled_config(tmp_path)
+    frame = CLEAN.astype(object)
+    frame.loc[2, "P_T2"] = "Kind of agree"
+    path = tmp_path / "labels.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(UserError) as caught:
+        servgap.analyze(path, config)
+    (detail,) = caught.value.details
+    assert detail.startswith("row 4, column 8 'P_T2': 'Kind of agree': neither a number nor an answer label")
+    assert "6: Agree / 同意" in detail and "instrument.scale.aliases" in detail

@@ -76,7 +76,7 @@ class CellValidator:
         """Answers exported as label text ("Strongly agree", "非常同意"): their scale points, NaN when
         a text is no label. Keys compare as :func:`answer_key` does (width, case and spacing aside)."""
         keys = text.str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
-        return keys.map(self.answer_points).to_numpy(dtype=float, na_value=np.nan)
+        return np.asarray(keys.map(self.answer_points).to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
 
 
 CHECK_ROWS = 1 << 16

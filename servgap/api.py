@@ -69,7 +69,8 @@ def analyze(
     managers: PathLike | None = None, audits: PathLike | None = None, staff: PathLike | None = None,
     standards: PathLike | None = None, promises: PathLike | None = None,
     confidence: float | None = None, test: str | None = None, correction: str | None = None,
-    invalid: str = "refuse", layout: str = "auto", delimiter: str | None = None, encoding: str | None = None,
+    invalid: str = "refuse", layout: str = "auto", source: str | None = None, delimiter: str | None = None,
+    encoding: str | None = None,
     sheet: str | None = None, bootstrap: int | None = None, seed: int | None = None, top: int = 5,
     progress: Progress | None = None,
 ) -> Assessment:
@@ -93,8 +94,11 @@ def analyze(
         ``correction``: ``holm``, ``fdr_bh``, ``none``).
     invalid:
         ``refuse`` (the default: any invalid cell refuses the file) or ``missing``.
-    layout, delimiter, encoding, sheet:
-        Reading options, detected when left out (``layout``: ``auto``, ``wide``, ``long``).
+    layout, source, delimiter, encoding, sheet:
+        Reading options, detected when left out (``layout``: ``auto``, ``wide``, ``long``; ``source``:
+        the survey platform that wrote the file — ``qualtrics``, ``surveymonkey``, ``google_forms``,
+        ``wjx``, ``microsoft_forms``, ``spss``, ``stata`` or ``generic`` — else the config's
+        ``data.source``, else recognised from the file).
     bootstrap, seed, top:
         Bootstrap resamples (``-1``: a default for the sample size) with their seed; ``top`` is how
         many checklist items the bootstrap's rank stability follows.
@@ -122,7 +126,7 @@ def analyze(
                                  optional(promises))
     return run_analysis(
         data, config if not isinstance(config, str) else Path(config),
-        delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid, layout=layout,
+        delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid, layout=layout, source_platform=source,
         segment_by=[by] if isinstance(by, str) else list(by or []), confidence=confidence, test=test,
         correction=correction, management=management, bootstrap_resamples=bootstrap, seed=seed, top=top,
         progress=progress,

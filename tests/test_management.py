@@ -200,8 +200,8 @@ def test_managers_file_missing_a_column(tmp_path: Path) -> None:
     path.write_text("M_T1,M_T2,M_R1,M_R2\n5,6,5,6\n")
     error = refusal(tmp_path, managers=path)
     assert error.exit_code == 1
-    assert error.details == ["row 1: no column 'M_R3' for item R3 (manager estimate); closest headers: 'M_R2', "
-                             "'M_R1', 'M_T2'"]
+    assert error.details == ["row 1: no column 'M_R3' for item R3 (manager estimate); closest headers: 'M_R2' "
+                             "(column 4), 'M_R1' (column 3), 'M_T2' (column 2)"]
 
 
 def test_audits_with_an_invalid_cell(tmp_path: Path) -> None:

@@ -428,7 +428,8 @@ def _data_quality(responses: Responses, quality: _QualityCounter, has_expectatio
         ids_from_rows=responses.ids_from_rows, missing_cells=responses.missing_cells,
         invalid_as_missing=[CellNote(i.row, i.column, i.header, i.value, i.message)
                             for i in responses.invalid_as_missing],
-        straight_liners=quality.straight_liners, notes=notes,
+        straight_liners=quality.straight_liners, notes=notes, platform=responses.source.platform,
+        header_rows=responses.source.header_rows, platform_detected=responses.source.detected,
     )
 
 

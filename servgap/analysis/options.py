@@ -7,6 +7,7 @@ import codecs
 import math
 
 from servgap.errors import ExitCode, UserError
+from servgap.instrument.models import PLATFORM_NAMES
 
 #: The most bootstrap resamples servgap draws (10,000 already gives stable 95% percentile intervals).
 MAX_BOOTSTRAP = 100_000
@@ -28,8 +29,10 @@ def check_standard_input(**paths: object) -> None:
 
 def check_report_options(*, confidence: float | None = None, delimiter: str | None = None,
                          encoding: str | None = None, top: int | None = None, bootstrap: int | None = None,
-                         by: list[str] | None = None) -> str | None:
+                         by: list[str] | None = None, source: str | None = None) -> str | None:
     """Refuse option values outside what servgap allows; return the delimiter as one character."""
+    if source is not None and source != "auto" and source not in PLATFORM_NAMES:
+        raise UserError(f"--source {source}: give auto or one of {', '.join(PLATFORM_NAMES)}", ExitCode.USAGE)
     if confidence is not None and not (math.isfinite(confidence) and 0.5 < confidence < 1):
         raise UserError(f"--confidence {confidence}: give a level between 0.5 and 1 (exclusive), e.g. 0.95",
                         ExitCode.USAGE)

@@ -103,7 +103,8 @@ def run_analysis(
     data: Path | str | pd.DataFrame, config: Path | str | InstrumentConfig | ConfigLoad, *,
     delimiter: str | None = None, encoding: str | None = None, sheet: str | None = None,
     invalid: InvalidPolicy | str = InvalidPolicy.refuse, layout: Layout | str = Layout.auto,
-    segment_by: Sequence[str] | None = None, confidence: float | None = None, test: Test | str | None = None,
+    source_platform: str | None = None, segment_by: Sequence[str] | None = None, confidence: float | None = None,
+    test: Test | str | None = None,
     correction: Correction | str | None = None, management: ManagementFiles | None = None,
     bootstrap_resamples: int | None = None, seed: int | None = None, top: int = 5,
     progress: Progress | None = None,
@@ -121,14 +122,14 @@ def run_analysis(
     assert instrument is not None
     segments = list(segment_by or [])
     delimiter = check_report_options(confidence=confidence, delimiter=delimiter, encoding=encoding, top=top,
-                                     bootstrap=bootstrap_resamples, by=segments)
+                                     bootstrap=bootstrap_resamples, by=segments, source=source_platform)
     source: Any = data if not isinstance(data, str) else Path(data)
     if isinstance(source, Path):
         with contextlib.suppress(OSError, ValueError):
             if source.is_file() and source.stat().st_size > PROGRESS_BYTES:
                 say(f"reading {source} ({source.stat().st_size / 1_048_576:.0f} MB)…")
     options = ReadOptions(delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=InvalidPolicy(invalid),
-                          layout=Layout(layout))
+                          layout=Layout(layout), source=source_platform)
     outcome = read_responses(instrument, source, options, segment_by=segments)
     shown = str(source) if isinstance(source, Path) else "the DataFrame"
     if outcome.responses is None:

@@ -90,6 +90,10 @@ def analyze(
                                                    "them as missing and report them.")] = InvalidPolicy.refuse,
     layout: Annotated[Layout, typer.Option("--layout", help="wide (a row per respondent) or long (a row "
                                                  "per respondent, item, facet).")] = Layout.auto,
+    source: Annotated[str | None, typer.Option(
+        "--source", metavar="PLATFORM", help="The survey platform that wrote the file: qualtrics, surveymonkey, "
+        "google_forms, wjx, microsoft_forms, spss, stata or generic (default: the config's data.source, else "
+        "recognised from the file).", show_default=False)] = None,
     confidence: Annotated[float | None, typer.Option("--confidence", help="Confidence level (default: the "
                                                      "config's, 0.95).", show_default=False)] = None,
     test: Annotated[Test | None, typer.Option("--test", help="Significance test (default: the config's).",
@@ -125,7 +129,7 @@ def analyze(
     report_target = plan.add("--output", output)
     loaded = load_run_config(plan, config)
     assessment = run_analysis(data, loaded, delimiter=delimiter, encoding=encoding, sheet=sheet, invalid=invalid,
-                              layout=layout, segment_by=by, confidence=confidence, test=test,
+                              layout=layout, source_platform=source, segment_by=by, confidence=confidence, test=test,
                               correction=correction, management=management_files,
                               bootstrap_resamples=bootstrap, seed=seed, top=top, progress=err)
     language = report_language(lang, assessment.languages)

@@ -19,8 +19,8 @@ from servgap.stats.moments import FloatArray
 class CellValidator:
     """Turns a column into floats, marking missing codes and collecting invalid cells."""
 
-    def __init__(self, config: InstrumentConfig) -> None:
-        codes = config.data.missing_codes
+    def __init__(self, config: InstrumentConfig, skip_markers: tuple[str, ...] = ()) -> None:
+        codes = [*config.data.missing_codes, *skip_markers]
         self.text_codes = {str(code).strip() for code in codes} | {""}
         numeric = []
         for code in codes:

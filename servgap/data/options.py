@@ -30,3 +30,5 @@ class ReadOptions:
     sheet: str | None = None
     invalid: InvalidPolicy = InvalidPolicy.refuse
     layout: Layout = Layout.auto
+    #: the survey platform that wrote the file (overrides the config's data.source); None: the config's
+    source: str | None = None

@@ -67,32 +67,56 @@ def show_invisible(text: str) -> str:
     return "".join(shown)
 
 
+def loose_header(text: str) -> str:
+    """A header as it is matched when no header is exactly the same: Unicode width folded (NFKC) and
+    whitespace runs as one space — differences no reader sees (a double space, a full-width letter).
+
+    >>> loose_header("1. Prompt  service ") == loose_header("1. Prompt service"), loose_header("Ｅ_q1")
+    (True, 'E_q1')
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def header_positions(headers: list[str]) -> dict[str, list[int]]:
+    """Column positions by exact header text, and by :func:`loose_header` under keys of their own."""
+    positions: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        positions.setdefault(header, []).append(index)
+    loose: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        loose.setdefault("\0" + loose_header(header), []).append(index)
+    return {**positions, **loose}
+
+
 def resolve_column(ref: int | str, headers: list[str], positions: dict[str, list[int]]) -> int | str | None:
-    """Column index for a header text or 1-based position; None if absent; 'ambiguous' if repeated."""
+    """Column index for a header text or 1-based position; None if absent; 'ambiguous' if repeated.
+
+    The exact header wins; otherwise a header equal but for whitespace runs and Unicode width."""
     if isinstance(ref, int):
         return ref - 1 if 1 <= ref <= len(headers) else None
-    found = positions.get(ref.strip())
+    found = positions.get(ref.strip()) or positions.get("\0" + loose_header(ref))
     if not found:
         return None
     return found[0] if len(found) == 1 else "ambiguous"
 
 
 def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[DataIssue],
-                  facet_labels: dict[Facet, str] | None = None) -> ColumnPlan:
-    """The column plan of a table's headers for ``config``; every column not found is an issue (SG304, SG309)."""
+                 facet_labels: dict[Facet, str] | None = None, platform_id: str | None = None) -> ColumnPlan:
+    """The column plan of a table's headers for ``config``; every column not found is an issue (SG304, SG309).
 
-    positions: dict[str, list[int]] = {}
-    for index, header in enumerate(headers):
-        positions.setdefault(header, []).append(index)
+    ``platform_id`` is the respondent-id header of the platform that wrote the file (Qualtrics'
+    ResponseId…), used when the config does not name an id column the file has."""
+
+    positions = header_positions(headers)
     mapping = config.data
 
     def locate(ref: int | str, what: str) -> int | None:
         index = resolve_column(ref, headers, positions)
         if index == "ambiguous":
-            issues.append(DataIssue(data_rules.AMBIGUOUS_HEADER, 1, positions[str(ref).strip()][1] + 1, str(ref),
+            repeated = positions.get(str(ref).strip()) or positions["\0" + loose_header(str(ref))]
+            issues.append(DataIssue(data_rules.AMBIGUOUS_HEADER, 1, repeated[1] + 1, str(ref),
                                     f"header '{short_text(str(ref))}' ({what}) appears in columns "
-                                    f"{', '.join(str(p + 1) for p in positions[str(ref).strip()])}; map it by "
-                                    "position instead"))
+                                    f"{', '.join(str(p + 1) for p in repeated)}; map it by position instead"))
             return None
         if index is None:
             position = 0
@@ -109,8 +133,9 @@ def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Data
                                "config")
                 else:
                     close = difflib.get_close_matches(ref, headers, n=3, cutoff=0.5)
-                    hint = ("; closest headers: " + ", ".join(f"'{show_invisible(short_text(c, 40))}'" for c in close)
-                            if close else "")
+                    hint = ("; closest headers: " + ", ".join(
+                        f"'{show_invisible(short_text(c, 40))}' (column {headers.index(c) + 1})" for c in close)
+                        if close else "")
                     message = f"no column '{show_invisible(short_text(ref))}' for {what}{hint}"
             issues.append(DataIssue(data_rules.MISSING_COLUMN, 1, position, headers[position - 1] if position else
                                     str(ref), message))
@@ -146,6 +171,8 @@ def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Data
         explicit_id = "respondent_id" in mapping.model_fields_set
         if explicit_id or resolve_column(mapping.respondent_id, headers, positions) is not None:
             id_column = locate(mapping.respondent_id, "the respondent id")
+        elif platform_id is not None:
+            id_column = locate(platform_id, "the respondent id")
     segment_columns = {}
     for segment in mapping.segments:
         segment_index = locate(segment, f"segment '{segment}'")

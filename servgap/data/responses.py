@@ -19,6 +19,7 @@ from servgap.data.cells import CellValidator, collect_invalid
 from servgap.data.issues import DataIssue, Refusal
 from servgap.data.options import InvalidPolicy, Layout, ReadOptions
 from servgap.data.plan import ColumnPlan, plan_columns
+from servgap.data.platforms import SourceInfo, recognise
 from servgap.data.tables import Table, read_table, table_from_frame
 from servgap.instrument.models import Facet, InstrumentConfig
 from servgap.stats.moments import FloatArray
@@ -65,6 +66,8 @@ class Responses:
     #: an overall-quality rating per respondent, when the config names its column
     overall_quality: FloatArray | None = None
     missing_cells: dict[str, int] = field(default_factory=dict)
+    #: the survey platform that wrote the file, and how its layout was read
+    source: SourceInfo = field(default_factory=lambda: SourceInfo("generic", 1, True))
 
     def block(self, facet: Facet, rows: slice, out: FloatArray | None = None) -> FloatArray:
         """Answers of ``rows`` as a column-major respondents × items array (written into ``out``)."""
@@ -136,15 +139,17 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
         table = table_from_frame(path) if isinstance(path, pd.DataFrame) else read_table(path, options)
     except Refusal as refusal:
         return ReadOutcome(None, [refusal.issue])
+    table, source = recognise(table, options.source or config.data.source)
     table, config_for_columns = _widen_if_long(table, config, options, issues)
     if any(issue.is_error for issue in issues):
         return ReadOutcome(None, issues)
-    plan = plan_columns(_with_segments(config_for_columns, config, segment_by), table.headers, issues, facet_labels)
+    plan = plan_columns(_with_segments(config_for_columns, config, segment_by), table.headers, issues, facet_labels,
+                        source.id_header)
     _explain_missing_columns(plan, config_for_columns, table, issues)
     if issues:
         return ReadOutcome(None, issues)
 
-    reader = _ColumnReader(table, config, options, issues)
+    reader = _ColumnReader(table, config, options, issues, source.skip_markers)
     item_ids = [item.id for _, item in config.items()]
     facets = {facet: reader.facet(facet, [plan.item_columns[(item_id, facet)] for item_id in item_ids], item_ids)
               for facet in config.instrument.facets}
@@ -175,7 +180,7 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
         points=points, item_importance=item_importance, overall_quality=overall_quality, segments=segments,
         columns=reader.used,
         invalid_as_missing=[issue for issue in issues if issue.rule is data_rules.INVALID_AS_MISSING],
-        missing_cells=reader.missing_cells,
+        missing_cells=reader.missing_cells, source=source,
     )
     return ReadOutcome(responses, issues)
 
@@ -227,11 +232,11 @@ class _ColumnReader:
     with their spreadsheet rows), the header each input came from, and missing-cell counts."""
 
     def __init__(self, table: Table, config: InstrumentConfig, options: ReadOptions,
-                 issues: list[DataIssue]) -> None:
+                 issues: list[DataIssue], skip_markers: tuple[str, ...] = ()) -> None:
         self.table = table
         self.config = config
         self.issues = issues
-        self.validator = CellValidator(config)
+        self.validator = CellValidator(config, skip_markers)
         self.rule = data_rules.INVALID_CELL if options.invalid is InvalidPolicy.refuse else \
             data_rules.INVALID_AS_MISSING
         self.row_numbers = np.arange(len(table.frame)) + 2 if table.row_numbers is None else table.row_numbers

@@ -55,8 +55,12 @@ def points_header(config: InstrumentConfig, dimension_id: str) -> str:
     return fill(config.data.patterns.importance, dimension=dimension_id)
 
 
-def stated_importance_column(config: InstrumentConfig, item_id: str) -> str:
-    """The stated-importance column of an item (``I_{item}`` by default)."""
+def stated_importance_column(config: InstrumentConfig, item_id: str) -> ColumnRef:
+    """The stated-importance column of an item: its override (``data.columns.<item>.importance``),
+    else the pattern (``I_{item}`` by default)."""
+    overrides = config.data.columns.get(item_id)
+    if overrides is not None and overrides.importance is not None:
+        return overrides.importance
     return fill(config.data.patterns.item_importance, item=item_id)
 
 

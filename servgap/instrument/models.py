@@ -198,12 +198,22 @@ class ItemColumns(_Strict):
     perception: ColumnRef | None = None
     adequate: ColumnRef | None = None
     desired: ColumnRef | None = None
+    importance: ColumnRef | None = Field(default=None, description="The item's stated-importance column.")
 
     def for_facet(self, facet: Facet) -> int | str | None:
         """The column an item's facet is mapped to here (header text or 1-based position), if any."""
 
         value: int | str | None = getattr(self, facet.value)
         return value
+
+
+#: The survey platforms whose exports servgap reads as they come, as reports name them.
+PLATFORM_NAMES = {
+    "generic": "a plain table", "qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey",
+    "google_forms": "Google Forms", "wjx": "问卷星 (wjx)", "microsoft_forms": "Microsoft Forms", "spss": "SPSS",
+    "stata": "Stata",
+}
+Platform = Literal["generic", "qualtrics", "surveymonkey", "google_forms", "wjx", "microsoft_forms", "spss", "stata"]
 
 
 class DataMapping(_Strict):
@@ -226,6 +236,10 @@ class DataMapping(_Strict):
     )
     overall_quality: ColumnRef | None = Field(
         default=None, description="Column of an overall-quality rating (on the item scale), for derived importance.",
+    )
+    source: Literal["auto"] | Platform = Field(
+        default="auto", description="The survey platform that wrote the export (auto: recognised from the file); "
+        "decides its header rows, id column and skip markers.",
     )
 
 

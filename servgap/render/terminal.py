@@ -11,6 +11,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from servgap.instrument.models import PLATFORM_NAMES
 from servgap.render.inert import inert_assessment
 from servgap.render.labels import labels, note_text, number, p_value, pick
 from servgap.results import Assessment, DimensionResult
@@ -74,7 +75,9 @@ def header_section(assessment: Assessment, language: str) -> list[RenderableType
     header.add_column()
     header.add_row(text["instrument"], escape(f"{pick(assessment.instrument_name, language, assessment.languages)} "
                                               f"({assessment.instrument_id})"))
-    header.add_row(text["file"], escape(quality.file))
+    platform = "" if quality.platform == "generic" else " " + text["platform"].format(
+        platform=PLATFORM_NAMES.get(quality.platform, quality.platform), rows=quality.header_rows)
+    header.add_row(text["file"], escape(quality.file + platform))
     header.add_row(text["rows"], f"{quality.rows_read} / {quality.rows_used}")
     return [Text(text["title"], style="bold"), header, Text(text["sign"], style="italic"), Text("")]
 

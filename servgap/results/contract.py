@@ -64,6 +64,8 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
         "data_quality": {
             "file": quality.file,
             "format": quality.file_format,
+            "source": {"platform": quality.platform, "header_rows": quality.header_rows,
+                       "detected": quality.platform_detected},
             "encoding": quality.encoding,
             "delimiter": quality.delimiter,
             "rows_read": quality.rows_read,

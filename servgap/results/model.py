@@ -148,6 +148,11 @@ class DataQuality:
     invalid_as_missing: list[CellNote]
     straight_liners: int
     notes: list[Note] = field(default_factory=list)
+    #: the survey platform that wrote the file ("generic" for a plain table), its header rows, and
+    #: whether it was recognised from the file (else the config or --source named it)
+    platform: str = "generic"
+    header_rows: int = 1
+    platform_detected: bool = True
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,10 @@ def column_collisions(context: Context) -> Iterator[Finding]:
             origin: KeyPath = ("data", "columns", item.id, facet.value) if explicit else \
                 ("data", "patterns", facet.value)
             yield from claim(item_column(config, item.id, facet), f"{item.id} {facet.value}", origin)
+        if overrides is not None and overrides.importance is not None:
+            yield from claim(overrides.importance, f"{item.id} importance", ("data", "columns", item.id, "importance"))
+    if mapping.overall_quality is not None:
+        yield from claim(mapping.overall_quality, "the overall-quality rating", ("data", "overall_quality"))
     if config.importance.use_points_columns and Facet.PERCEPTION in config.instrument.facets:
         for dimension_id in context.dimension_ids:
             origin = ("data", "importance_columns", dimension_id) if dimension_id in mapping.importance_columns \

@@ -73,3 +73,40 @@ def test_a_text_that_is_no_label_is_listed_with_the_labels_that_would_be_read(tm
     (detail,) = caught.value.details
     assert detail.startswith("row 4, column 8 'P_T2': 'Kind of agree': neither a number nor an answer label")
     assert "6: Agree / 同意" in detail and "instrument.scale.aliases" in detail
+
+
+# ---------------------------------------------------------------------------------------------------
+# Platform exports (tests/exports.py), each analysed with a config only.
+
+from tests import exports  # noqa: E402
+
+
+def numbers(assessment: servgap.Assessment) -> list[tuple]:
+    return [(i.id, i.n, i.expectation, i.perception, i.gap, i.p_value) for i in assessment.items] + \
+        [(d.id, d.n, d.gap) for d in assessment.dimensions] + [("overall", assessment.overall.gap)]
+
+
+@pytest.mark.parametrize(("builder", "options", "platform", "header_rows"), [
+    (exports.qualtrics, {}, "qualtrics", 3),
+    (exports.qualtrics, {"labels": True}, "qualtrics", 3),
+    (exports.qualtrics, {"xlsx": True}, "qualtrics", 3),
+    (exports.qualtrics, {"legacy": True}, "qualtrics", 2),
+    (exports.surveymonkey, {}, "surveymonkey", 2),
+    (exports.surveymonkey, {"labels": True}, "surveymonkey", 2),
+    (exports.google_forms, {}, "google_forms", 1),
+    (exports.google_forms, {"labels": True}, "google_forms", 1),
+    (exports.wjx, {}, "wjx", 1),
+    (exports.microsoft_forms, {}, "microsoft_forms", 1),
+])
+def test_each_platform_export_gives_the_numbers_of_the_clean_file(tmp_path: Path, builder, options: dict,
+                                                                  platform: str, header_rows: int) -> None:
+    data, config = builder(tmp_path, **options)
+    result = servgap.analyze(data, config)
+    clean = servgap.analyze(exports.clean_file(tmp_path), FIXTURES / "mini.yaml")
+    assert numbers(result) == numbers(clean)
+    assert {item.id: item.n for item in result.items}["R2"] == 5  # the skipped answer (blank, -99, (跳过))
+    quality = result.data_quality
+    assert (quality.platform, quality.header_rows, quality.platform_detected) == (platform, header_rows, True)
+    assert quality.rows_read == 6
+    payload = result.to_dict()
+    assert payload["data_quality"]["source"] == {"platform": platform, "header_rows": header_rows, "detected": True}

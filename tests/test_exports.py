@@ -110,3 +110,49 @@ def test_each_platform_export_gives_the_numbers_of_the_clean_file(tmp_path: Path
     assert quality.rows_read == 6
     payload = result.to_dict()
     assert payload["data_quality"]["source"] == {"platform": platform, "header_rows": header_rows, "detected": True}
+
+
+def test_spss_file_with_user_missing_values_and_value_labels(tmp_path: Path) -> None:
+    import pyreadstat
+
+    frame = exports.CLEAN.copy()
+    frame["P_R2"] = frame["P_R2"].fillna(99).astype(float)  # 99: SPSS user-missing ("no answer")
+    rating = [column for column in frame.columns if column[:2] in ("E_", "P_")]
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(frame, str(path), missing_ranges={"P_R2": [99]},
+                         variable_value_labels={c: {p: t for p, t in exports.LABELS.items()} for c in rating})
+    config = exports.config_for(tmp_path, {}, labels=True)
+    result = servgap.analyze(path, config)
+    clean = servgap.analyze(exports.clean_file(tmp_path), FIXTURES / "mini.yaml")
+    assert numbers(result) == numbers(clean)
+    assert (result.data_quality.file_format, result.data_quality.platform) == ("spss", "spss")
+
+
+def test_value_labels_that_code_the_scale_the_other_way_round(tmp_path: Path) -> None:
+    import pyreadstat
+
+    frame = exports.CLEAN.copy()
+    rating = [column for column in frame.columns if column[:2] in ("E_", "P_")]
+    for column in rating:
+        frame[column] = 8 - frame[column].astype(float)  # the file codes Strongly agree as 1
+    path = tmp_path / "reversed.dta"
+    pyreadstat.write_dta(frame, str(path),
+                         variable_value_labels={c: {8 - p: t for p, t in exports.LABELS.items()} for c in rating})
+    config = exports.config_for(tmp_path, {}, labels=True)
+    result = servgap.analyze(path, config)
+    assert numbers(result) == numbers(servgap.analyze(exports.clean_file(tmp_path), FIXTURES / "mini.yaml"))
+    assert result.data_quality.platform == "stata"
+
+
+def test_compressed_csv_and_a_broken_statistics_file(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "export.csv.gz"
+    path.write_bytes(gzip.compress(exports.clean_file(tmp_path).read_bytes()))
+    result = servgap.analyze(path, FIXTURES / "mini.yaml")
+    assert numbers(result) == numbers(servgap.analyze(exports.clean_file(tmp_path), FIXTURES / "mini.yaml"))
+    broken = tmp_path / "broken.sav"
+    broken.write_bytes(b"$FL2" + b"\x00" * 40)
+    with pytest.raises(UserError) as caught:
+        servgap.analyze(broken, FIXTURES / "mini.yaml")
+    assert caught.value.exit_code == 2 and "not a readable SPSS file" in caught.value.details[0]

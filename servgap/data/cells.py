@@ -72,6 +72,21 @@ class CellValidator:
         return values, missing, invalid
 
 
+    def points_of_codes(self, value_labels: dict[float, str]) -> dict[float, float] | None:
+        """SPSS/Stata value labels read through the scale: code → scale point, when every labelled
+        code's label is an answer text of the scale (the file codes "Strongly agree" as 1 while the
+        config's scale has it at 7, say); None when the labels are not the scale's, and the codes are
+        read as they are.
+        """
+        if not self.answer_points or not value_labels:
+            return None
+        from servgap.instrument.models import answer_key
+
+        points = {code: self.answer_points.get(answer_key(text)) for code, text in value_labels.items()}
+        if any(point is None for point in points.values()):
+            return None
+        return {code: float(point) for code, point in points.items() if point is not None}
+
     def _points_of_labels(self, text: pd.Series) -> FloatArray:
         """Answers exported as label text ("Strongly agree", "非常同意"): their scale points, NaN when
         a text is no label. Keys compare as :func:`answer_key` does (width, case and spacing aside)."""

@@ -244,7 +244,13 @@ class _ColumnReader:
         self.missing_cells: dict[str, int] = {}
 
     def _convert(self, column: int, kind: str) -> tuple[FloatArray, np.ndarray, np.ndarray]:
-        values, missing, invalid = self.validator.convert(self.table.frame[column], kind)
+        cells = self.table.frame[column]
+        labelled = (self.table.value_labels or {}).get(column)
+        recode = self.validator.points_of_codes(labelled) if kind == "scale" and labelled else None
+        if recode is not None:
+            # Codes whose value labels are the scale's answer texts are read as those answers' points.
+            cells = cells.map(lambda code: recode.get(code, code))
+        values, missing, invalid = self.validator.convert(cells, kind)
         if invalid.any():
             collect_invalid(self.issues, invalid, self.table.frame[column], column, self.table.headers[column], kind,
                             self.config, self.rule, self.row_numbers)

@@ -32,6 +32,8 @@ class Table:
     delimiter: str | None = None
     #: spreadsheet row of each frame row; None means header = row 1, so frame row r is row r + 2
     row_numbers: np.ndarray | None = None
+    #: SPSS and Stata value labels per column position: code → label text
+    value_labels: dict[int, dict[float, str]] | None = None
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -275,6 +277,51 @@ def _read_parquet(source: Source) -> Table:
     return Table(frame, headers, "parquet")
 
 
+#: The most bytes a compressed (.gz) export may expand to.
+MAX_EXPANDED_BYTES = 1 << 30
+
+
+def _read_statistics_file(source: Source, kind: str) -> Table:
+    """An SPSS (.sav, .zsav) or Stata (.dta) file through pyreadstat: variable names are the headers,
+    user-defined missing values (SPSS) read as missing, value labels kept for the answers. Cases are
+    numbered from 1, as SPSS's Data View and Stata's browser show them."""
+    if source.data is not None:
+        raise refuse(data_rules.DATA_UNREADABLE, f"{'SPSS' if kind == 'spss' else 'Stata'} files are read from a "
+                      "file path, not from standard input or a pipe; save the data to a file")
+    import pyreadstat
+
+    reader = pyreadstat.read_sav if kind == "spss" else pyreadstat.read_dta
+    try:
+        frame, meta = reader(str(source.path), apply_value_formats=False, user_missing=False)
+    except Exception as error:  # pyreadstat raises its own error types for every kind of damage
+        raise refuse(data_rules.DATA_UNREADABLE, f"not a readable {'SPSS' if kind == 'spss' else 'Stata'} file "
+                      f"({str(error).strip() or type(error).__name__})") from None
+    headers = [str(column) for column in frame.columns]
+    frame.columns = list(range(len(headers)))
+    labels = {position: {float(code): str(text) for code, text in meta.variable_value_labels[name].items()
+                         if isinstance(code, int | float)}
+              for position, name in enumerate(headers) if name in meta.variable_value_labels}
+    return Table(frame, headers, kind, row_numbers=np.arange(1, len(frame) + 1, dtype=np.int64),
+                 value_labels=labels or None)
+
+
+def _expand_gzip(source: Source) -> Source:
+    """A .gz export decompressed in memory (up to :data:`MAX_EXPANDED_BYTES`, so no archive can
+    expand without end)."""
+    import gzip
+    import zlib
+
+    with gzip.open(io.BytesIO(source.data) if source.data is not None else source.path) as stream:
+        try:
+            data = stream.read(MAX_EXPANDED_BYTES + 1)
+        except (OSError, EOFError, zlib.error) as error:
+            raise refuse(data_rules.DATA_UNREADABLE, f"not a readable .gz file ({error})") from None
+    if len(data) > MAX_EXPANDED_BYTES:
+        raise refuse(data_rules.DATA_UNREADABLE, f"the compressed file expands to more than "
+                      f"{MAX_EXPANDED_BYTES >> 20} MiB; decompress it and convert it to Parquet")
+    return Source(source.path.with_suffix(""), False, data)
+
+
 def table_from_frame(frame: pd.DataFrame) -> Table:
     """A DataFrame as a table: its column labels are the headers, its cells are validated like a file's."""
     if len(frame) == 0:
@@ -296,9 +343,16 @@ def read_table(path: Path, options: ReadOptions) -> Table:
     suffix = path.suffix.lower() if source.regular else ""
     head = source.head(8)
     try:
+        if suffix == ".gz" or head.startswith(b"\x1f\x8b"):
+            source = _expand_gzip(source)
+            suffix, head = source.path.suffix.lower(), source.head(8)
         if suffix == ".xls" and not head.startswith(b"PK"):
             raise refuse(data_rules.DATA_UNREADABLE, "old .xls workbooks are not supported; save as .xlsx or CSV")
-        if suffix in (".xlsx", ".xlsm", ".xls") or (head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) and \
+        if suffix in (".sav", ".zsav") or head.startswith((b"$FL2", b"$FL3")):
+            table = _read_statistics_file(source, "spss")
+        elif suffix == ".dta" or head.startswith(b"<stata_dta>"):
+            table = _read_statistics_file(source, "stata")
+        elif suffix in (".xlsx", ".xlsm", ".xls") or (head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) and \
                 suffix != ".parquet"):
             table = _read_excel(source, options)
         elif suffix == ".parquet" or head.startswith(b"PAR1"):

@@ -156,3 +156,61 @@ def test_compressed_csv_and_a_broken_statistics_file(tmp_path: Path) -> None:
     with pytest.raises(UserError) as caught:
         servgap.analyze(broken, FIXTURES / "mini.yaml")
     assert caught.value.exit_code == 2 and "not a readable SPSS file" in caught.value.details[0]
+
+
+# ---------------------------------------------------------------------------------------------------
+# servgap init --from-export
+
+from tests.conftest import EXAMPLES, run_line  # noqa: E402
+
+
+@pytest.mark.parametrize("builder", [exports.qualtrics, exports.surveymonkey, exports.google_forms, exports.wjx,
+                                     exports.microsoft_forms])
+def test_init_from_export_pairs_every_item_and_the_draft_analyses(tmp_path: Path, builder) -> None:
+    data, written = builder(tmp_path)
+    expected = yaml.safe_load(written.read_text())["data"]["columns"]
+    draft = tmp_path / "draft.yaml"
+    result = run_line(["init", str(draft), "--from-export", str(data)])
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load(draft.read_text())
+    pairs = {(c["expectation"], c["perception"]) for c in config["data"]["columns"].values()}
+    assert pairs == {(c["expectation"], c["perception"]) for c in expected.values()}
+    assert config["instrument"]["scale"] == {"min": 1, "max": 7}
+    assert run_line(["check", str(draft), "--data", str(data)]).exit_code == 0
+    drafted = servgap.analyze(data, draft)
+    clean = servgap.analyze(exports.clean_file(tmp_path), FIXTURES / "mini.yaml")
+    assert [(i.n, i.gap) for i in drafted.items] == [(i.n, i.gap) for i in clean.items]
+
+
+def test_init_from_the_kiosk_export_maps_every_pair_of_the_hand_written_config(tmp_path: Path) -> None:
+    draft = tmp_path / "kiosk.yaml"
+    assert run_line(["init", str(draft), "--from-export", str(EXAMPLES / "kiosk" / "kiosk.csv")]).exit_code == 0
+    drafted = yaml.safe_load(draft.read_text())["data"]["columns"].values()
+    by_hand = yaml.safe_load((EXAMPLES / "kiosk" / "kiosk.yaml").read_text())["data"]["columns"].values()
+    pairs = {(c["expectation"], c["perception"]) for c in drafted}
+    assert {(c["expectation"], c["perception"]) for c in by_hand} <= pairs
+    assert len(pairs) == 24  # the export's 24 questions, items 8 and 9 in their file order
+
+
+def test_init_from_export_with_a_template_takes_its_dimensions_and_ids(tmp_path: Path) -> None:
+    from servgap.data.draft import draft_config
+
+    data, _ = exports.google_forms(tmp_path)
+    template = yaml.safe_load((FIXTURES / "mini.yaml").read_text())
+    for dimension in template["dimensions"]:
+        for item in dimension["items"]:
+            item["text"]["en"] = "The company has " + exports.TEXT[item["id"]].lower()
+    draft = draft_config(data, template)
+    dimensions = {d["id"]: [item["id"] for item in d["items"]] for d in draft.config["dimensions"]}
+    assert dimensions == {"TAN": ["T1", "T2"], "REL": ["R1", "R2", "R3"]}
+    assert draft.config["data"]["columns"]["R2"] == {"expectation": "Expectations [Dependable]",
+                                                     "perception": "Perceptions [Dependable]"}
+    assert draft.open_points == []
+
+
+def test_init_from_export_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    result = run_line(["init", str(tmp_path / "d.yaml"), "--from-export", str(empty)])
+    assert result.exit_code == 1 and "empty" in result.stderr
+    assert not (tmp_path / "d.yaml").exists()

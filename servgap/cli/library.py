@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from servgap.cli.common import err, handle_errors
 from servgap.cli.outputs import Output, OutputPlan
 from servgap.errors import ExitCode, UserError
 from servgap.render.inert import inert_path
+
+if TYPE_CHECKING:
+    from servgap.data.draft import Draft
 
 
 class ListFormat(StrEnum):
@@ -106,8 +109,12 @@ def templates(
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the new config (e.g. my-study.yaml).",
                                          show_default=False)],
-    template: Annotated[str, typer.Option("--template", "-t", help="Bundled config to start from "
-                                          "(see `servgap templates`).")] = "servqual",
+    template: Annotated[str | None, typer.Option("--template", "-t", help="Bundled config to start from "
+                                                 "(see `servgap templates`; default: servqual, or none with "
+                                                 "--from-export).", show_default=False)] = None,
+    from_export: Annotated[Path | None, typer.Option(
+        "--from-export", help="Draft the config from this survey export: pair its expectation and perception "
+        "columns, map the id and segment columns, and list what is left to decide.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a starter config (and the JSON Schema beside it, for editor completion)."""
@@ -115,20 +122,55 @@ def init(
     from servgap.instrument.library import template as find_template
     from servgap.instrument.library import templates as bundled
 
-    chosen = find_template(template)
-    if chosen is None:
+    name = template if template is not None or from_export is not None else "servqual"
+    chosen = find_template(name) if name is not None else None
+    if name is not None and chosen is None:
         names = ", ".join(t.name for t in bundled())
-        raise UserError(f"--template {template}: no such bundled config; choose one of: {names}", ExitCode.USAGE)
+        raise UserError(f"--template {name}: no such bundled config; choose one of: {names}", ExitCode.USAGE)
     # A .yaml ending, so that `servgap check` finds the config; no link, folder or (without --force)
     # existing file: the one output check says which.
-    plan = OutputPlan([chosen.path, schema_path()])
+    inputs = [schema_path()] + ([chosen.path] if chosen else []) + ([from_export] if from_export else [])
+    plan = OutputPlan(inputs)
     target = plan.add("init", path, follow_links=False, allow_stdout=False, suffixes=(".yaml", ".yml"),
                       overwrite=force)
-    contents: dict[Output, object] = {target: chosen.path.read_text(encoding="utf-8")}
+    if from_export is not None:
+        draft = _draft(from_export, chosen.path if chosen else None)
+        text = draft_text_of(draft, from_export)
+    else:
+        assert chosen is not None
+        text = chosen.path.read_text(encoding="utf-8")
+    contents: dict[Output, object] = {target: text}
     schema_beside = path.parent / SCHEMA_FILENAME
     if not schema_beside.exists() and not schema_beside.is_symlink():
         contents[plan.add("init (schema)", schema_beside, follow_links=False, allow_stdout=False)] = \
             schema_path().read_bytes()
     plan.write(contents)
+    if from_export is not None:
+        err(f"{inert_path(path)}: {draft.items} item(s) paired from {inert_path(from_export)}"
+            + (f" ({len(draft.open_points)} point(s) to decide, listed at its top)" if draft.open_points else "")
+            + f"; then run: servgap check {inert_path(path)} --data {inert_path(from_export)}")
+        return
+    assert chosen is not None
     err(f"{inert_path(path)} starts from the '{chosen.name}' template; edit it, then run: servgap check "
         f"{inert_path(path)}")
+
+
+def _draft(export: Path, template_path: Path | None) -> Draft:
+    """The drafted config, or the export's refusal as a user error naming the file."""
+    import yaml
+
+    from servgap.data.draft import draft_config
+    from servgap.data.issues import Refusal
+
+    template = yaml.safe_load(template_path.read_text(encoding="utf-8")) if template_path else None
+    try:
+        return draft_config(export, template)
+    except Refusal as refusal:
+        raise UserError(f"{inert_path(export)}: {refusal.issue.describe()}", ExitCode.USAGE
+                        if refusal.issue.rule.unreadable else ExitCode.FINDINGS) from None
+
+
+def draft_text_of(draft: Draft, export: Path) -> str:
+    from servgap.data.draft import draft_text
+
+    return draft_text(draft, export.name)

@@ -59,6 +59,8 @@ class SourceInfo:
     id_header: str | None = None
     #: cell texts the platform writes for a question skipped or not shown
     skip_markers: tuple[str, ...] = field(default_factory=tuple)
+    #: each column's question text, when the platform writes it in a header row of its own (Qualtrics)
+    question_texts: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def name(self) -> str:
@@ -111,12 +113,15 @@ def recognise(table: Table, platform: str | None = None) -> tuple[Table, SourceI
     elif name == "surveymonkey":
         extra = _surveymonkey_header_rows(table)
     headers = table.headers
+    questions: tuple[str, ...] = ()
     if name == "surveymonkey" and extra:
         headers = _joined_headers(table.headers, table.frame.iloc[0])
+    if name == "qualtrics" and extra and not any(_is_import_id(cell) for cell in _cells(table.frame.iloc[0])):
+        questions = tuple(_cells(table.frame.iloc[0]))
     if extra:
         table = _drop_rows(table, extra, headers)
     id_header = next((header for header in _ID_HEADERS.get(name, ()) if header in table.headers), None)
-    return table, SourceInfo(name, 1 + extra, detected, id_header, _SKIP_MARKERS.get(name, ()))
+    return table, SourceInfo(name, 1 + extra, detected, id_header, _SKIP_MARKERS.get(name, ()), questions)
 
 
 def _cells(row: pd.Series) -> list[str]:

@@ -214,3 +214,56 @@ def test_init_from_export_refuses_what_it_cannot_read(tmp_path: Path) -> None:
     result = run_line(["init", str(tmp_path / "d.yaml"), "--from-export", str(empty)])
     assert result.exit_code == 1 and "empty" in result.stderr
     assert not (tmp_path / "d.yaml").exists()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tracking panels: the same respondent in several waves.
+
+def test_compare_waves_of_a_panel_tests_the_recurring_respondents_paired(tmp_path: Path) -> None:
+    import json
+    import warnings
+
+    import numpy as np
+    from scipy import stats
+
+    first = CLEAN.drop(columns=[]).assign(wave="2025Q1")
+    second = first.copy().assign(wave="2025Q2")
+    rng = np.random.default_rng(7)
+    for column in [c for c in first.columns if c.startswith("P_")]:
+        second[column] = np.clip(pd.to_numeric(first[column]) + rng.integers(0, 2, len(first)), 1, 7)
+    second = pd.concat([second.iloc[1:], pd.DataFrame([{**second.iloc[0].to_dict(), "respondent_id": "r9"}])])
+    path = tmp_path / "panel.csv"
+    pd.concat([first, second]).to_csv(path, index=False)
+    result = run_line(["compare", str(path), "--wave", "wave", "-c", str(FIXTURES / "mini.yaml"), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["panel_n"] == 5  # r2..r6 answered twice; r1 only in the first wave, r9 only in the second
+    later = second.set_index("respondent_id")
+    earlier = first.set_index("respondent_id")
+    both = [r for r in later.index if r in earlier.index]
+    for item in payload["items"]:
+        before = pd.to_numeric(earlier.loc[both, f"P_{item['id']}"]) - earlier.loc[both, f"E_{item['id']}"]
+        after = pd.to_numeric(later.loc[both, f"P_{item['id']}"]) - later.loc[both, f"E_{item['id']}"]
+        present = before.notna() & after.notna()
+        with warnings.catch_warnings():  # scipy warns when every difference is the same (sd 0)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            reference = stats.ttest_rel(after[present], before[present])
+        paired = item["paired"]
+        assert paired["n"] == int(present.sum())
+        assert paired["change"] == pytest.approx((after - before)[present].mean(), abs=1e-12)
+        if (after - before)[present].std() > 0:
+            assert paired["p_value"] == pytest.approx(reference.pvalue, rel=1e-10)
+        else:  # every recurring respondent changed alike: t is undefined, as for item gaps (sd 0)
+            assert paired["p_value"] is None
+    table = run_line(["compare", str(path), "--wave", "wave", "-c", str(FIXTURES / "mini.yaml")])
+    assert "5 respondent(s) answered in both waves" in table.stdout
+
+
+def test_an_id_repeated_within_one_wave_is_still_refused(tmp_path: Path) -> None:
+    frame = CLEAN.assign(wave="2025Q1")
+    frame.loc[3, "respondent_id"] = "r1"
+    path = tmp_path / "panel.csv"
+    frame.to_csv(path, index=False)
+    result = run_line(["compare", str(path), "--wave", "wave", "-c", str(FIXTURES / "mini.yaml")])
+    assert result.exit_code == 1
+    assert "respondent id 'r1' already appears on row 2 (in the same wave)" in result.stderr

@@ -6,9 +6,16 @@ respondents, so each change is tested with Welch's t on the respondents' gaps, w
 Welch–Satterthwaite interval; p-values are adjusted across items and, separately, across
 dimensions.
 
+When respondents recur (a panel: the same id in both waves, ids unique within a wave), the change
+is also tested paired: each recurring respondent's later gap minus their earlier one, the paired t
+test on those differences (over the respondents with the gap in both waves), adjusted the same
+way. Both results are reported, with their counts: the independent-samples one describes the
+waves as they are; the paired one is the sharper test of change for the people who stayed.
+
 References
 ----------
-Welch, B. L. (1947), Biometrika 34(1/2), 28–35; docs/method.md §6.
+Welch, B. L. (1947), Biometrika 34(1/2), 28–35; Student (1908), Biometrika 6(1), 1–25 (paired t);
+docs/method.md §6.
 """
 
 from __future__ import annotations
@@ -21,9 +28,9 @@ from servgap.analysis.engine import AnalysisOptions, analyze_with_scores
 from servgap.analysis.gap import item_gaps
 from servgap.data.responses import Responses
 from servgap.instrument.models import InstrumentConfig
-from servgap.results import ChangeRow, WaveComparison
+from servgap.results import ChangeRow, PairedChange, WaveComparison
 from servgap.stats.adjust import adjust, significant
-from servgap.stats.moments import welch_test
+from servgap.stats.moments import FloatArray, mean_test, welch_test
 
 
 def compare_waves(config: InstrumentConfig, before: Responses, after: Responses, before_label: str,
@@ -43,18 +50,48 @@ def compare_waves(config: InstrumentConfig, before: Responses, after: Responses,
         rows["dimension"].append((old_dimension, new_dimension,
                                   *welch_test(second_gaps[:, position], first_gaps[:, position], confidence)))
     names = {item.id: item.text for _, item in config.items()} | {d.id: d.name for d in config.dimensions}
+    earlier_rows, later_rows = panel_rows(before, after)
+    paired = {"item": _paired(after_items[later_rows] - before_items[earlier_rows], confidence, correction),
+              "dimension": _paired(second_gaps[later_rows] - first_gaps[earlier_rows], confidence, correction)}
     result: dict[str, list[ChangeRow]] = {}
     for level, entries in rows.items():
         adjusted = adjust(np.array([entry[3] for entry in entries]), correction)
         result[level] = [
             ChangeRow(level=level, id=old.id, name=names[old.id], before_n=old.n, before=old.gap, after_n=new.n,
                       after=new.gap, change=new.gap - old.gap, change_ci=interval, t=t, p_value=p,
-                      p_adjusted=float(adjusted[index]), significant=significant(float(adjusted[index]), confidence))
+                      p_adjusted=float(adjusted[index]), significant=significant(float(adjusted[index]), confidence),
+                      paired=paired[level][index] if paired[level] else None)
             for index, (old, new, t, p, interval) in enumerate(entries)
         ]
     return WaveComparison(
         before_label=before_label, after_label=after_label, before_rows=before.rows_read, after_rows=after.rows_read,
         confidence=confidence, correction=correction, overall_before=first.overall.gap,
         overall_after=second.overall.gap,
-        items=result["item"], dimensions=result["dimension"],
+        items=result["item"], dimensions=result["dimension"], panel_n=len(earlier_rows),
     )
+
+
+def panel_rows(before: Responses, after: Responses) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions of the respondents present in both waves (matched by id), in the later wave's
+    order; empty when either wave numbers its rows instead of naming respondents."""
+    if before.ids_from_rows or after.ids_from_rows:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    earlier = {respondent: row for row, respondent in enumerate(before.respondent_ids)}
+    pairs = [(earlier[respondent], row) for row, respondent in enumerate(after.respondent_ids) if respondent in earlier]
+    if not pairs:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    first, second = zip(*pairs, strict=True)
+    return np.array(first, dtype=np.int64), np.array(second, dtype=np.int64)
+
+
+def _paired(differences: FloatArray, confidence: float, correction: str) -> list[PairedChange]:
+    """Paired t tests of each column of later − earlier gaps (NaN where a respondent lacks either)."""
+    if differences.shape[0] == 0:
+        return []
+    test = mean_test(differences, confidence)
+    adjusted = adjust(test.p, correction)
+    return [PairedChange(n=int(test.n[k]), change=float(test.mean[k]),
+                         change_ci=(float(test.ci_low[k]), float(test.ci_high[k])), t=float(test.t[k]),
+                         p_value=float(test.p[k]), p_adjusted=float(adjusted[k]),
+                         significant=significant(float(adjusted[k]), confidence))
+            for k in range(differences.shape[1])]

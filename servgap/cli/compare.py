@@ -61,7 +61,7 @@ def compare(
     if (after is None) == (wave is None):
         raise UserError("give two files (BEFORE AFTER), or one file and --wave COLUMN", ExitCode.USAGE)
     if wave is not None:
-        outcome = read_responses(instrument, before, segment_by=[wave])
+        outcome = read_responses(instrument, before, segment_by=[wave], ids_unique_within=wave)
         if outcome.responses is None:
             raise refusal(before, outcome.issues, config)
         labels = outcome.responses.segments[wave]

@@ -120,7 +120,7 @@ class ReadOutcome:
 
 def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options: ReadOptions | None = None,
                    segment_by: list[str] | None = None,
-                   facet_labels: dict[Facet, str] | None = None) -> ReadOutcome:
+                   facet_labels: dict[Facet, str] | None = None, ids_unique_within: str | None = None) -> ReadOutcome:
     """Read ``path`` and map it onto ``config``; see :class:`ReadOutcome`.
 
     Parameters
@@ -132,6 +132,9 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
         How messages name a facet (e.g. "manager estimate" when a managers' file is read).
     segment_by:
         Extra segment columns (by header) asked for on the command line, beside the config's.
+    ids_unique_within:
+        A segment column (a tracking study's wave) within whose values respondent ids must be unique;
+        the same respondent may then answer in several waves.
     """
     options = options or ReadOptions()
     issues: list[DataIssue] = []
@@ -166,7 +169,8 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
         item_importance = np.column_stack([reader.checked(plan.importance_columns[item_id], "scale")
                                            for item_id in item_ids])
     overall_quality = reader.checked(plan.overall_column, "scale") if plan.overall_column is not None else None
-    ids, ids_from_rows = _respondent_ids(table, plan.id_column, reader.row_numbers, issues)
+    within = plan.segment_columns.get(ids_unique_within) if ids_unique_within else None
+    ids, ids_from_rows = _respondent_ids(table, plan.id_column, reader.row_numbers, issues, within)
     segments = {name: _as_text(table.frame[column]).astype(object).where(lambda v: v.notna(), None).to_numpy()
                 for name, column in plan.segment_columns.items()}
     if any(issue.is_error for issue in issues):
@@ -278,23 +282,25 @@ class _ColumnReader:
 
 
 def _respondent_ids(table: Table, id_column: int | None, row_numbers: np.ndarray,
-                    issues: list[DataIssue]) -> tuple[list[str], bool]:
+                    issues: list[DataIssue], within: int | None = None) -> tuple[list[str], bool]:
     """The respondent ids as text, blank and repeated ids reported (SG305); without an id column the
-    spreadsheet row numbers, and True."""
+    spreadsheet row numbers, and True. With ``within`` (a wave column), an id may recur in other
+    values of that column but not within one."""
     if id_column is None:
         return [str(number) for number in row_numbers], True
     id_text = _as_text(table.frame[id_column])
     header = table.headers[id_column]
     blank = id_text.isna().to_numpy(dtype=bool)
-    repeated = (id_text.duplicated(keep="first") & ~id_text.isna()).to_numpy(dtype=bool)
+    key = id_text if within is None else _as_text(table.frame[within]).fillna("\0") + "\0" + id_text
+    repeated = (key.duplicated(keep="first") & ~id_text.isna()).to_numpy(dtype=bool)
     first_row = {}
     if repeated.any():
-        first = ~id_text.duplicated(keep="first").to_numpy(dtype=bool) & ~blank
-        first_row = dict(zip(id_text[first].tolist(), row_numbers[first].tolist(), strict=True))
+        first = ~key.duplicated(keep="first").to_numpy(dtype=bool) & ~blank
+        first_row = dict(zip(key[first].tolist(), row_numbers[first].tolist(), strict=True))
     for row_index in np.flatnonzero(blank | repeated):
         message = ("the respondent id is blank; every row needs an id" if blank[row_index] else
                    f"respondent id '{id_text.iloc[row_index]}' already appears on row "
-                   f"{first_row[id_text.iloc[row_index]]}")
+                   f"{first_row[key.iloc[row_index]]}" + (" (in the same wave)" if within is not None else ""))
         issues.append(DataIssue(data_rules.DUPLICATE_RESPONDENT, int(row_numbers[row_index]), id_column + 1, header,
                                 message))
     return id_text.fillna("").tolist(), False

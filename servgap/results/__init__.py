@@ -25,6 +25,7 @@ from servgap.results.model import (
     ManagementResult,
     Note,
     Overall,
+    PairedChange,
     PriorityComparison,
     PriorityRow,
     SegmentDimension,
@@ -39,6 +40,7 @@ from servgap.results.model import (
 __all__ = [
     "Alpha", "Assessment", "BootstrapResult", "CellNote", "ChangeRow", "Checklist", "ChecklistEntry", "DataQuality",
     "DimensionResult", "FactorResult", "GapDimension", "GapItem", "Ipa", "IpaItem", "ItemResult", "LeftOut",
-    "LeftOutGroup", "ManagementGap", "ManagementResult", "Note", "Overall", "PriorityComparison", "PriorityRow",
+    "LeftOutGroup", "ManagementGap", "ManagementResult", "Note", "Overall", "PairedChange", "PriorityComparison",
+    "PriorityRow",
     "SegmentDimension", "SegmentResult", "SegmentTest", "Tolerance", "ToleranceRow", "WaveComparison", "WeightedScore",
 ]

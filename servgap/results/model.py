@@ -463,8 +463,23 @@ class WeightedScore:
 
 
 @dataclass(frozen=True)
+class PairedChange:
+    """The change among the respondents who answered in both waves (a panel): the mean of each
+    respondent's later gap minus their earlier one, with the paired t test."""
+
+    n: int
+    change: float
+    change_ci: tuple[float, float]
+    t: float
+    p_value: float
+    p_adjusted: float
+    significant: bool
+
+
+@dataclass(frozen=True)
 class ChangeRow:
-    """The change of one item's or dimension's gap between the two waves."""
+    """The change of one item's or dimension's gap between the two waves (independent samples,
+    Welch's t), and, when respondents recur, the paired change of those present in both."""
 
     level: str
     id: str
@@ -479,6 +494,7 @@ class ChangeRow:
     p_value: float
     p_adjusted: float
     significant: bool
+    paired: PairedChange | None = None
 
 
 @dataclass(frozen=True)
@@ -495,6 +511,8 @@ class WaveComparison:
     overall_after: float
     items: list[ChangeRow]
     dimensions: list[ChangeRow]
+    #: respondents (by id) who answered in both waves; 0 when none recur or ids are row numbers
+    panel_n: int = 0
 
     @property
     def overall_change(self) -> float:

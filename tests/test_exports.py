@@ -267,3 +267,27 @@ def test_an_id_repeated_within_one_wave_is_still_refused(tmp_path: Path) -> None
     result = run_line(["compare", str(path), "--wave", "wave", "-c", str(FIXTURES / "mini.yaml")])
     assert result.exit_code == 1
     assert "respondent id 'r1' already appears on row 2 (in the same wave)" in result.stderr
+
+
+def test_headers_differing_by_spacing_or_width_match_and_importance_maps_by_header(tmp_path: Path) -> None:
+    frame = CLEAN.rename(columns={"E_T1": "E_T1  (expectation)", "P_T1": "ＰＴ１"})
+    frame["How important is T1?"] = [7, 6, 7, 5, 6, 7]
+    path = tmp_path / "spaced.csv"
+    frame.to_csv(path, index=False)
+    config = yaml.safe_load((FIXTURES / "mini.yaml").read_text())
+    # The config's texts differ from the file's by a single space and by full-width letters only.
+    config["data"] = {"columns": {"T1": {"expectation": "E_T1 (expectation)", "perception": "PT1",
+                                         "importance": "How important is T1?"}},
+                      "patterns": {"item_importance": "I_{item}"}}
+    written = tmp_path / "c.yaml"
+    written.write_text(yaml.safe_dump(config))
+    with pytest.raises(UserError) as caught:  # importance is all-or-none: the other items' columns are named
+        servgap.analyze(path, written)
+    assert any("no column 'I_T2' for stated importance of T2" in detail for detail in caught.value.details)
+    for item, points in zip(["T2", "R1", "R2", "R3"], ([5] * 6, [6] * 6, [7] * 6, [4] * 6), strict=True):
+        frame[f"I_{item}"] = points
+    frame.to_csv(path, index=False)
+    result = servgap.analyze(path, written)
+    assert numbers(result) == numbers(servgap.analyze(FIXTURES / "mini.csv", FIXTURES / "mini.yaml"))
+    assert result.ipa.importance_source == "stated"
+    assert result.ipa.items[0].importance == pytest.approx(38 / 6)

@@ -185,7 +185,11 @@ def test_init_from_export_pairs_every_item_and_the_draft_analyses(tmp_path: Path
 def test_init_from_the_kiosk_export_maps_every_pair_of_the_hand_written_config(tmp_path: Path) -> None:
     draft = tmp_path / "kiosk.yaml"
     assert run_line(["init", str(draft), "--from-export", str(EXAMPLES / "kiosk" / "kiosk.csv")]).exit_code == 0
-    drafted = yaml.safe_load(draft.read_text())["data"]["columns"].values()
+    data = yaml.safe_load(draft.read_text())["data"]
+    drafted = data["columns"].values()
+    # Gender, age and frequency of use are proposed as segments; the Kano questions after the
+    # SERVQUAL block are numbered questions, not segments.
+    assert len(data["segments"]) == 3 and data["segments"][0].startswith("귀하의 성별")
     by_hand = yaml.safe_load((EXAMPLES / "kiosk" / "kiosk.yaml").read_text())["data"]["columns"].values()
     pairs = {(c["expectation"], c["perception"]) for c in drafted}
     assert {(c["expectation"], c["perception"]) for c in by_hand} <= pairs

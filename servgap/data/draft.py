@@ -37,6 +37,8 @@ _MARKERS: list[tuple[Facet, str]] = [
     (Facet.EXPECTATION, r"\bexpect\w*|\bexcellent\b.*\bwould\b|\bshould\b|期望|预期|기대|해야\s*한다"),
     (Facet.PERCEPTION, r"\bperce\w*|\bexperience\w*|\bactual\w*|感知|实际|인지|\bhas\b|\bis\b"),
 ]
+#: The most segment columns a draft proposes.
+MAX_SEGMENTS = 5
 _CODE = re.compile(r"^(E|P|MIN|DES)_(.+)$", re.IGNORECASE)
 _CODE_FACETS = {"e": Facet.EXPECTATION, "p": Facet.PERCEPTION, "min": Facet.ADEQUATE, "des": Facet.DESIRED}
 _NUMBERED = re.compile(r"^\s*(\d+)\s*[-_.]\s*(\d+)\s*[.)．、]?\s*")
@@ -176,9 +178,18 @@ def draft_config(path: Path, template: dict[str, object] | None = None, template
         id_header = next((h for h in table.headers if re.fullmatch(r"(respondent[ _]?id|id|序号|no\.?)", h.strip(),
                                                                       re.IGNORECASE)), None)
     segments = []
+    # Segment candidates (branch, gender, channel) are the few-valued columns before or after the
+    # rating block, where questionnaires put them; questions between the ratings are other scales.
+    first_rating, last_rating = (min(used), max(used)) if used else (len(columns), -1)
     for column in columns:
         if column.position in used or column.header == id_header or _METADATA.match(column.header.strip()) or \
                 not column.header.strip():
+            continue
+        numbered_question = re.match(r"^\s*\d+(?:[-_.]\d+)*\s*[.)、．]", column.header)
+        if first_rating < column.position < last_rating or numbered_question or len(segments) >= MAX_SEGMENTS:
+            if column.facet is not None:
+                open_points.append(f"column {column.position + 1} '{column.header}' looks like a rating "
+                                   f"({column.facet.value}) but has no partner column of the other facet")
             continue
         distinct = table.frame[column.position].dropna().astype(str).str.strip()
         distinct = distinct[distinct != ""]

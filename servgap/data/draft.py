@@ -177,7 +177,7 @@ def draft_config(path: Path, template: dict[str, object] | None = None, template
     if id_header is None:
         id_header = next((h for h in table.headers if re.fullmatch(r"(respondent[ _]?id|id|序号|no\.?)", h.strip(),
                                                                       re.IGNORECASE)), None)
-    segments = []
+    segments: list[str] = []
     # Segment candidates (branch, gender, channel) are the few-valued columns before or after the
     # rating block, where questionnaires put them; questions between the ratings are other scales.
     first_rating, last_rating = (min(used), max(used)) if used else (len(columns), -1)

@@ -24,6 +24,8 @@ TEXT = {"T1": "Modern equipment", "T2": "Appealing facilities", "R1": "Keeps pro
         "R3": "Right the first time"}
 LABELS = {1: "Strongly disagree", 2: "Disagree", 3: "Somewhat disagree", 4: "Neither agree nor disagree",
           5: "Somewhat agree", 6: "Agree", 7: "Strongly agree"}
+#: 问卷星's option texts for a 7-point agreement scale.
+CHINESE = {1: "非常不同意", 2: "不同意", 3: "比较不同意", 4: "一般", 5: "比较同意", 6: "同意", 7: "非常同意"}
 
 
 def clean_file(folder: Path) -> Path:
@@ -33,7 +35,7 @@ def clean_file(folder: Path) -> Path:
 
 
 def config_for(folder: Path, columns: dict[str, tuple[str, str]], *, respondent_id: str | None = "auto",
-               labels: bool = False, source: str | None = None) -> Path:
+               labels: bool | str = False, source: str | None = None) -> Path:
     """mini.yaml mapping each item's expectation and perception to the given headers."""
     config = yaml.safe_load((FIXTURES / "mini.yaml").read_text())
     data: dict[str, object] = {"columns": {item: {"expectation": e, "perception": p}
@@ -43,18 +45,22 @@ def config_for(folder: Path, columns: dict[str, tuple[str, str]], *, respondent_
     if source:
         data["source"] = source
     config["data"] = data
-    if labels:
+    if labels == "zh":
+        config["instrument"]["scale"]["labels"] = {point: {"en": text} for point, text in LABELS.items()}
+        config["instrument"]["scale"]["aliases"] = {point: [text] for point, text in CHINESE.items()}
+    elif labels:
         config["instrument"]["scale"]["labels"] = {point: {"en": text} for point, text in LABELS.items()}
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     return path
 
 
-def _answers(row: pd.Series, facet: str, labels: bool, skip: str = "") -> list[str]:
+def _answers(row: pd.Series, facet: str, labels: bool | str, skip: str = "") -> list[str]:
+    words = CHINESE if labels == "zh" else LABELS
     values = []
     for item in ITEMS:
         value = row[f"{facet}_{item}"]
-        values.append(skip if pd.isna(value) else LABELS[int(value)] if labels else str(int(value)))
+        values.append(skip if pd.isna(value) else words[int(value)] if labels else str(int(value)))
     return values
 
 
@@ -128,16 +134,23 @@ def google_forms(folder: Path, *, labels: bool = False) -> tuple[Path, Path]:
                                                                       labels=labels)
 
 
-def wjx(folder: Path) -> tuple[Path, Path]:
-    """问卷星 (download by option number): 序号, 提交答卷时间 …, matrix headers ``1、题目—子题``, ``(跳过)``."""
+def wjx(folder: Path, *, short_headers: bool = False, labels: bool = False) -> tuple[Path, Path]:
+    """问卷星: 序号, 提交答卷时间 …, matrix headers ``1、题目—子题`` (or ``1(子题)``), ``(跳过)``;
+    answers by option number, or by option text (下载答卷数据 → 按文本)."""
     meta = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP"]
-    header = meta + [f"1、期望—{TEXT[i]}" for i in ITEMS] + [f"2、感知—{TEXT[i]}" for i in ITEMS]
+    if short_headers:
+        names = {"E": [f"1({TEXT[i]})" for i in ITEMS], "P": [f"2({TEXT[i]})" for i in ITEMS]}
+    else:
+        names = {"E": [f"1、期望—{TEXT[i]}" for i in ITEMS], "P": [f"2、感知—{TEXT[i]}" for i in ITEMS]}
+    header = meta + names["E"] + names["P"]
     rows = [header]
     for number, (_, row) in enumerate(CLEAN.iterrows(), start=1):
         rows.append([str(number), "2026/11/1 10:00:00", "120秒", "手机提交", "直接访问", "203.0.113.9(上海-上海)",
-                     *_answers(row, "E", False), *_answers(row, "P", False, skip="(跳过)")])
-    columns = {item: (f"1、期望—{TEXT[item]}", f"2、感知—{TEXT[item]}") for item in ITEMS}
-    return _write_csv(folder / "wjx.csv", rows, "gb18030"), config_for(folder, columns)
+                     *_answers(row, "E", "zh" if labels else False),
+                     *_answers(row, "P", "zh" if labels else False, skip="(跳过)")])
+    columns = {item: (names["E"][k], names["P"][k]) for k, item in enumerate(ITEMS)}
+    return _write_csv(folder / "wjx.csv", rows, "gb18030"), config_for(folder, columns,
+                                                                        labels="zh" if labels else False)
 
 
 def microsoft_forms(folder: Path) -> tuple[Path, Path]:

@@ -96,6 +96,7 @@ def numbers(assessment: servgap.Assessment) -> list[tuple]:
     (exports.google_forms, {}, "google_forms", 1),
     (exports.google_forms, {"labels": True}, "google_forms", 1),
     (exports.wjx, {}, "wjx", 1),
+    (exports.wjx, {"short_headers": True, "labels": True}, "wjx", 1),
     (exports.microsoft_forms, {}, "microsoft_forms", 1),
 ])
 def test_each_platform_export_gives_the_numbers_of_the_clean_file(tmp_path: Path, builder, options: dict,
@@ -164,10 +165,13 @@ def test_compressed_csv_and_a_broken_statistics_file(tmp_path: Path) -> None:
 from tests.conftest import EXAMPLES, run_line  # noqa: E402
 
 
-@pytest.mark.parametrize("builder", [exports.qualtrics, exports.surveymonkey, exports.google_forms, exports.wjx,
-                                     exports.microsoft_forms])
-def test_init_from_export_pairs_every_item_and_the_draft_analyses(tmp_path: Path, builder) -> None:
-    data, written = builder(tmp_path)
+@pytest.mark.parametrize(("builder", "options"), [
+    (exports.qualtrics, {}), (exports.qualtrics, {"xlsx": True}), (exports.qualtrics, {"legacy": True}),
+    (exports.surveymonkey, {}), (exports.google_forms, {}), (exports.wjx, {}), (exports.wjx, {"short_headers": True}),
+    (exports.microsoft_forms, {}),
+])
+def test_init_from_export_pairs_every_item_and_the_draft_analyses(tmp_path: Path, builder, options: dict) -> None:
+    data, written = builder(tmp_path, **options)
     expected = yaml.safe_load(written.read_text())["data"]["columns"]
     draft = tmp_path / "draft.yaml"
     result = run_line(["init", str(draft), "--from-export", str(data)])

@@ -88,6 +88,10 @@ def _split(text: str) -> tuple[str, str]:
     wjx = re.match(r"^\s*\d+\s*[、.．]\s*(.+?)\s*[—]+\s*(.+)$", text)
     if wjx:
         return wjx.group(1).strip(), wjx.group(2).strip()
+    wjx_short = re.match(r"^\s*(\d+)\s*[(（]([^()（）]+)[)）]\s*$", text)
+    if wjx_short and not re.fullmatch(r"\s*(?:expectations?|perceptions?|期望|感知)\s*", wjx_short.group(2),
+                                      re.IGNORECASE):
+        return wjx_short.group(1), wjx_short.group(2).strip()
     qualtrics = re.match(r"^(.*?)\s*\n?\s+-\s+([^\n]+)$", text, re.DOTALL)
     if qualtrics and qualtrics.group(1):
         return " ".join(qualtrics.group(1).split()), qualtrics.group(2).strip()
@@ -130,6 +134,22 @@ def read_columns(table: Table, source: SourceInfo) -> list[DraftColumn]:
     return columns
 
 
+def _facets_by_order(columns: list[DraftColumn], open_points: list[str]) -> None:
+    """Columns that share a sub-question but carry no facet marker (问卷星's ``1(子题)`` and
+    ``2(子题)``): the earlier is read as the expectation, the later as the perception — the order
+    of a SERVQUAL questionnaire — and the draft says so."""
+    unmarked: dict[str, list[DraftColumn]] = {}
+    for column in columns:
+        if column.facet is None and column.key and not column.key.startswith("#"):
+            unmarked.setdefault(column.key, []).append(column)
+    paired = [group for group in unmarked.values() if len(group) == 2]
+    for earlier, later in paired:
+        earlier.facet, later.facet = Facet.EXPECTATION, Facet.PERCEPTION
+    if paired:
+        open_points.append(f"{len(paired)} item(s) have no expectation/perception marker: the earlier column of "
+                           "each pair was taken as the expectation; check data.columns")
+
+
 def _numbers(cells: pd.Series) -> np.ndarray:
     values = pd.to_numeric(cells.astype("string").str.normalize("NFKC").str.strip(), errors="coerce")
     return values.to_numpy(dtype=float, na_value=np.nan)
@@ -147,6 +167,8 @@ def draft_config(path: Path, template: dict[str, object] | None = None, template
     """Draft a config for the export at ``path`` (optionally matched to a template's items)."""
     table, source = recognise(read_table(path, ReadOptions()))
     columns = read_columns(table, source)
+    open_points: list[str] = []
+    _facets_by_order(columns, open_points)
     pairs: dict[str, dict[Facet, DraftColumn]] = {}
     for column in columns:
         if column.facet is not None and column.key:
@@ -158,7 +180,6 @@ def draft_config(path: Path, template: dict[str, object] | None = None, template
         [Facet.ADEQUATE, Facet.DESIRED, Facet.PERCEPTION]
     items = [(key, group) for key, group in pairs.items() if set(order) <= set(group)]
     used = {group[facet].position for _, group in items for facet in order}
-    open_points: list[str] = []
 
     values = np.concatenate([_numbers(table.frame[column.position]) for column in columns
                              if column.position in used]) if used else np.array([])

@@ -290,3 +290,88 @@ def test_standards_sheet_columns_and_cells(tmp_path: Path, sheet: str, details: 
     levels = {item.id: item.first for item in gaps(result)[3].items if item.first is not None}
     expected = {"T1": 1.0, "T2": 7.0} if "target" in sheet else {"T1": 6.0}
     assert levels == {**{"T1": 6.0, "T2": 5.0, "R1": 6.0}, **expected}
+
+
+@pytest.mark.parametrize("kind", ["audits", "staff", "standards"])
+def test_a_bad_management_file_is_named_in_the_refusal(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / f"{kind}.csv"
+    path.write_text({"audits": "AUD_T1\nx\n", "staff": "a1,a2\n2,9\n", "standards": "item,level\nT9,5\n"}[kind])
+    result = run_line(["analyze", str(DATA), "-c", str(CONFIG), f"--{kind}", str(path)])
+    assert result.exit_code == 1 and str(path) in result.stderr, result.stderr
+
+
+def test_management_files_follow_the_reading_options_and_name_their_facet(tmp_path: Path) -> None:
+    audits = tmp_path / "audits.csv"
+    audits.write_text("visit,AUD_T1,AUD_T2,AUD_R1,AUD_R2,AUD_R3\nv1,5,4,6,5,4\nv2,6,5,6,7,lots\n")
+    with pytest.raises(UserError) as caught:
+        analyze(DATA, CONFIG, audits=audits)
+    assert caught.value.details == ["row 3, column 6 'AUD_R3': 'lots': not a number"]
+    # --invalid missing reaches the management files too: R3's delivered level is then v1's alone.
+    result = analyze(DATA, CONFIG, audits=audits, invalid="missing")
+    delivered = {item.id: (item.second, item.n) for item in gaps(result)[3].items}
+    assert delivered["R3"] == (4.0, 1) and delivered["T1"] == (5.5, 2)
+    missing = tmp_path / "audits-missing.csv"
+    missing.write_text("visit,AUD_T1\nv1,5\n")
+    with pytest.raises(UserError) as caught:
+        analyze(DATA, CONFIG, audits=missing)
+    assert caught.value.details[1] == "row 1: no column 'AUD_T2' for item T2 (audited level); closest headers: " \
+        "'AUD_T1' (column 2)"
+
+
+def test_management_ids_missing_codes_and_column_overrides_follow_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(CONFIG.read_text().replace("management:\n", "data:\n  missing_codes: [NA]\nmanagement:\n"
+                                                 "  managers:\n    respondent_id: manager\n"
+                                                 "    columns:\n      T1: How do customers rate T1?\n", 1))
+    managers = tmp_path / "managers.csv"
+    managers.write_text("manager,How do customers rate T1?,M_T2,M_R1,M_R2,M_R3\n"
+                        "m1,5,6,5,6,NA\nm2,6,6,5,6,7\nm3,7,6,6,6,6\n")
+    result = analyze(DATA, config, managers=managers)
+    items = {item.id: item for item in gaps(result)[1].items}
+    assert (items["T1"].second, items["T1"].n) == (6.0, 3)  # mapped by its header text
+    assert (items["R3"].second, items["R3"].n) == (6.5, 2)  # NA is a declared missing code
+    assert result.management.respondents == {"managers": 3, "audits": 0, "staff": 0}
+    managers.write_text("manager,How do customers rate T1?,M_T2,M_R1,M_R2,M_R3\nm1,5,6,5,6,6\nm1,6,6,5,6,7\n")
+    with pytest.raises(UserError) as caught:
+        analyze(DATA, config, managers=managers)
+    assert caught.value.details == ["row 3, column 1 'manager': respondent id 'm1' already appears on row 2"]
+
+
+def test_unmeasured_gaps_name_exactly_the_data_they_lack(tmp_path: Path) -> None:
+    from servgap.analysis.management import (
+        AUDITS_NEEDED,
+        EXPECTATIONS_NEEDED,
+        MANAGERS_NEEDED,
+        PROMISES_NEEDED,
+        STANDARDS_NEEDED,
+    )
+
+    config = tmp_path / "c.yaml"
+    text = CONFIG.read_text()
+    start = text.index("  standards:")
+    end = text.index("  factors:")
+    config.write_text(text[:start] + text[end:])  # no standards, no promises
+    result = analyze(DATA, config, audits=FIXTURES / "audits.csv")
+    needs = {gap.gap: gap.needs for gap in result.management.gaps}
+    assert needs == {1: [MANAGERS_NEEDED], 2: [MANAGERS_NEEDED, STANDARDS_NEEDED], 3: [STANDARDS_NEEDED],
+                     4: [PROMISES_NEEDED]}
+    # A perception-only survey cannot measure gap 1 even with managers' estimates, and says why.
+    servperf = tmp_path / "servperf.yaml"
+    servperf.write_text(config.read_text().replace("    max: 7\n", "    max: 7\n  facets: [perception]\n", 1))
+    result = analyze(DATA, servperf, managers=FIXTURES / "managers.csv")
+    first = result.management.gaps[0]
+    assert (first.measured, first.needs) == (False, [EXPECTATIONS_NEEDED])
+    assert all(item.p_value is None for item in first.items)
+    assert AUDITS_NEEDED in result.management.gaps[2].needs
+
+
+def test_gap_one_is_tested_with_two_customers_and_two_managers(tmp_path: Path) -> None:
+    customers = tmp_path / "customers.csv"
+    lines = DATA.read_text().splitlines()
+    blanked = [lines[0]] + [",".join("" if header == "P_T1" and k > 2 else cell
+                                     for header, cell in zip(lines[0].split(","), line.split(","), strict=True))
+                            for k, line in enumerate(lines[1:], start=1)]
+    customers.write_text("\n".join(blanked) + "\n")  # only r1 and r2 rated T1 on both facets
+    item = gaps(analyze(customers, CONFIG, managers=FIXTURES / "managers.csv"))[1].items[0]
+    reference = stats.ttest_ind([5, 6, 7], [6, 7], equal_var=False)
+    assert item.p_value == pytest.approx(reference.pvalue, rel=1e-12)

@@ -492,3 +492,26 @@ def test_a_segment_of_exactly_the_minimum_is_tested_and_smaller_ones_are_named(t
         assert (test.statistic, test.p_value) == pytest.approx((reference.statistic, reference.pvalue), rel=1e-12)
     assert [test.p_adjusted for test in result.segment_tests] == pytest.approx(
         holm(np.array([test.p_value for test in result.segment_tests])).tolist(), rel=1e-12)
+
+
+@pytest.mark.parametrize("block_rows", [4, 16_384])
+def test_share_below_the_zone_is_strict_per_item_and_per_respondent(tmp_path: Path, block_rows: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import servgap.analysis.engine as engine
+    from tests.test_review_defects import MINIMUM, PERCEIVED, zone_study
+
+    monkeypatch.setattr(engine, "BLOCK_ROWS", block_rows)
+    rows = [(low, (9, 9, 9), seen) for low, seen in zip(MINIMUM, PERCEIVED, strict=True)]
+    rows.append(((6, 6, 6), (9, 9, 9), (4, 5, 6)))   # r10: a and b below their adequate level, MSA −1
+    data, config = zone_study(tmp_path, rows)
+    lines = data.read_text().splitlines()
+    lines.append("r11,5,5,5,9,9,9,,,")                 # r11 rated no perception: in no zone statistic
+    data.write_text("\n".join(lines) + "\n")
+    tolerance = servgap.analyze(data, config).tolerance
+    # P < A strictly: a r10; b r10 (r1's P 4 = A 4 is not below); c r4 (P 5 < A 6). n = 10 each.
+    assert [(row.n, row.share_below) for row in tolerance.items] == [(10, 0.1), (10, 0.1), (10, 0.1)]
+    # Respondent MSA < 0 strictly: only r10 (r3, r6, r8 and r9 have MSA exactly 0).
+    (dimension,) = tolerance.dimensions
+    assert (dimension.n, dimension.share_below) == (10, pytest.approx(0.1))
+    msa = [(sum(p) - sum(a)) / 3 for a, _, p in rows]
+    assert dimension.msa == pytest.approx(np.mean(msa), abs=1e-12)

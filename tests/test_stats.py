@@ -152,3 +152,31 @@ def test_significance_is_strictly_below_one_minus_confidence() -> None:
     assert significant(0.0499, 0.95) and not significant(0.05, 0.95) and not significant(0.0501, 0.95)
     assert significant(0.0999, 0.9) and not significant(0.1, 0.9)
     assert not significant(float("nan"), 0.95) and not significant(float("inf"), 0.95)
+
+
+@pytest.mark.parametrize("differences", [
+    [1.0, 2.0, -3.0, 4.0, 5.0, -6.0],            # distinct, one of them 1: exact
+    [0.0, 0.0, 0.0, 2.0],                          # one non-zero difference among zeros: approximate
+    [1.0, 0.0, -2.0, 3.0, 4.0, -5.0, 6.0, 7.0],    # a zero: approximate, as R
+])
+def test_wilcoxon_edge_cases_follow_r(differences: list[float]) -> None:
+    assert wilcoxon_p(np.array(differences)[:, None])[0] == pytest.approx(r_wilcoxon_p(np.array(differences)),
+                                                                           rel=1e-12)
+
+
+def test_wilcoxon_switches_to_the_approximation_at_fifty_differences() -> None:
+    for n in (49, 50):
+        differences = np.arange(1.0, n + 1) * np.where(np.arange(n) % 3 == 0, -1.0, 1.0)
+        exact = stats.wilcoxon(differences, method="exact").pvalue
+        approximate = stats.wilcoxon(differences, method="approx", correction=True).pvalue
+        expected = exact if n < 50 else approximate
+        assert wilcoxon_p(differences[:, None])[0] == pytest.approx(expected, rel=1e-12)
+        assert exact != pytest.approx(approximate, rel=1e-6)  # the two methods tell apart here
+
+
+def test_an_all_zero_column_leaves_the_others_alone() -> None:
+    columns = np.array([[0.0, -2.0, 1.0], [0.0, -3.0, 2.0], [0.0, -1.0, 3.0], [0.0, 4.0, 5.0]])
+    result = wilcoxon_p(columns)
+    assert np.isnan(result[0])
+    assert result[1:].tolist() == pytest.approx([r_wilcoxon_p(columns[:, 1]), r_wilcoxon_p(columns[:, 2])],
+                                                rel=1e-12)

@@ -61,6 +61,7 @@ MANAGERS_NEEDED = "managers' estimates of customers' expectations (--managers FI
 STANDARDS_NEEDED = "service standards (management.standards in the config, or --standards FILE)"
 AUDITS_NEEDED = "audits or mystery-shopping visits (--audits FILE)"
 PROMISES_NEEDED = "promised levels (management.promises in the config, or --promises FILE)"
+EXPECTATIONS_NEEDED = "customers' expectation ratings (the expectation facet in the customer survey)"
 
 
 @dataclass
@@ -250,15 +251,14 @@ def compute_management(config: InstrumentConfig, assessment: Assessment, custome
     manager_m = np.full(len(item_ids), np.nan)
     manager_n = np.zeros(len(item_ids), dtype=np.int64)
     gap1_p = np.full(len(item_ids), np.nan)
+    expectation = customers.matrix(Facet.EXPECTATION) if Facet.EXPECTATION in customers.facets else None
     if data.managers is not None:
         manager_m, manager_n = _column_means(data.managers)
+    if data.managers is not None and expectation is not None:
         estimates = data.managers.matrix(Facet.PERCEPTION)
-        expectation = customers.matrix(Facet.EXPECTATION) if Facet.EXPECTATION in customers.facets else None
         perception = customers.matrix(Facet.PERCEPTION)
         for position in range(len(item_ids)):
             managers_here = estimates[:, position][~np.isnan(estimates[:, position])]
-            if expectation is None:
-                continue
             paired = ~np.isnan(expectation[:, position]) & ~np.isnan(perception[:, position])
             customers_here = expectation[paired, position]
             if len(managers_here) >= 2 and len(customers_here) >= 2:
@@ -273,7 +273,8 @@ def compute_management(config: InstrumentConfig, assessment: Assessment, custome
     promise = np.array([data.promises.get(item_id, np.nan) for item_id in item_ids])
 
     chain = {
-        1: (customer_e, manager_m, [MANAGERS_NEEDED] if data.managers is None else []),
+        1: (customer_e, manager_m, [need for need, absent in ((EXPECTATIONS_NEEDED, expectation is None),
+                                                              (MANAGERS_NEEDED, data.managers is None)) if absent]),
         2: (manager_m, standard, [need for need, absent in ((MANAGERS_NEEDED, data.managers is None),
                                                             (STANDARDS_NEEDED, not data.standards)) if absent]),
         3: (standard, delivered, [need for need, absent in ((STANDARDS_NEEDED, not data.standards),

@@ -375,3 +375,13 @@ def test_gap_one_is_tested_with_two_customers_and_two_managers(tmp_path: Path) -
     item = gaps(analyze(customers, CONFIG, managers=FIXTURES / "managers.csv"))[1].items[0]
     reference = stats.ttest_ind([5, 6, 7], [6, 7], equal_var=False)
     assert item.p_value == pytest.approx(reference.pvalue, rel=1e-12)
+
+
+def test_staff_ids_follow_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(CONFIG.read_text().replace("management:\n", "management:\n  staff:\n    respondent_id: who\n", 1))
+    staff = tmp_path / "staff.csv"
+    staff.write_text("who,a1,a2,b1\ns1,2,4,4\ns1,3,4,5\n")
+    with pytest.raises(UserError) as caught:
+        analyze(DATA, config, staff=staff)
+    assert caught.value.details == ["row 3, column 1 'who': respondent id 's1' already appears on row 2"]

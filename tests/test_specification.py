@@ -515,3 +515,103 @@ def test_share_below_the_zone_is_strict_per_item_and_per_respondent(tmp_path: Pa
     assert (dimension.n, dimension.share_below) == (10, pytest.approx(0.1))
     msa = [(sum(p) - sum(a)) / 3 for a, _, p in rows]
     assert dimension.msa == pytest.approx(np.mean(msa), abs=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The checklist, entry by entry.
+
+def test_checklist_entries_carry_their_items_figures(tmp_path: Path) -> None:
+    result = servgap.analyze(FIXTURES / "mini.csv", FIXTURES / "mini.yaml")
+    items = {item.id: item for item in result.items}
+    quadrants = {row.id: row.quadrant for row in result.ipa.items}
+    weights = result.overall.weights
+    for entry in result.checklist.entries:
+        item = items[entry.ref]
+        assert (entry.kind, entry.dimension, entry.gap, entry.p_adjusted) == (
+            "item", item.dimension, item.gap, item.p_adjusted)
+        assert entry.importance == pytest.approx(weights[item.dimension], abs=1e-12)
+        assert entry.priority == pytest.approx(weights[item.dimension] * -item.gap, abs=1e-12)
+        assert (entry.zone, entry.msa, entry.mss, entry.quadrant) == (None, None, None, quadrants[entry.ref])
+
+
+def test_zone_checklist_entries_carry_msa_and_mss_and_skip_unrated_items(tmp_path: Path) -> None:
+    from tests.test_review_defects import zone_study
+
+    data, config = zone_study(tmp_path, [((5, 3, 2), (7, 6, 4), (4, 5, 1))] * 3)
+    lines = data.read_text().splitlines()
+    # Nobody rated item a's perception: it has no zone and is neither an entry nor a strength.
+    data.write_text("\n".join(lines[:1] + [",".join([*line.split(",")[:7], "", *line.split(",")[8:]])
+                                           for line in lines[1:]]) + "\n")
+    result = servgap.analyze(data, config)
+    rows = {row.id: row for row in result.tolerance.items}
+    assert rows["a"].zone is None
+    # b: P 5 < D 6, within (MSS −1); c: P 1 < A 2, below (MSA −1).
+    entries = {entry.ref: entry for entry in result.checklist.entries}
+    assert list(entries) == ["c", "b"] and "a" not in result.checklist.strengths
+    for ref, entry in entries.items():
+        assert (entry.zone, entry.msa, entry.mss, entry.dimension) == (rows[ref].zone, rows[ref].msa, rows[ref].mss,
+                                                                       "D")
+
+
+def test_a_gap_of_exactly_zero_is_a_strength_and_an_undefined_p_sorts_last(tmp_path: Path) -> None:
+    frame = FRAME.copy()
+    frame["E_T1"], frame["P_T1"] = 6, 5                    # T1: every gap −1 (sd 0: p undefined)
+    frame["E_T2"], frame["P_T2"] = [6, 5, 7, 6, 5, 7], 5   # T2: gaps −1, 0, −2, −1, 0, −2 (mean −1, p defined)
+    frame["E_R3"] = frame["P_R3"]                          # R3: gap exactly 0
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    checklist = servgap.analyze(path, FIXTURES / "mini.yaml").checklist
+    order = [entry.ref for entry in checklist.entries]
+    assert order.index("T2") < order.index("T1")           # equal priority: the defined p first
+    assert "R3" in checklist.strengths and "R3" not in order
+
+
+@pytest.mark.parametrize(("value", "risk", "enters"), [
+    (-0.1, None, True), (0.0, None, False), (0.0, 0.5, True), (0.0, 0.49, False), (0.2, 0.7, True),
+])
+def test_which_management_gaps_enter_the_checklist(value: float, risk: float | None, enters: bool) -> None:
+    from types import SimpleNamespace
+
+    from servgap.analysis.checklist import build_checklist
+    from servgap.results import ManagementGap, ManagementResult
+
+    config = servgap.load_config(FIXTURES / "mini.yaml")
+    assessment = servgap.analyze(FIXTURES / "mini.csv", config)
+    gap = ManagementGap(gap=2, key="standards", measured=True, needs=[], value=value, items=[], dimensions=[],
+                        risk=risk, factors=[])
+    management = ManagementResult(gaps=[gap], priority_comparison=None, standards_coverage=1.0, uncovered_items=[],
+                                  respondents={})
+    checklist = build_checklist(config, SimpleNamespace(**{**vars(assessment), "management": management}),
+                                management)
+    assert any(entry.ref == "gap2" for entry in checklist.entries) == enters
+
+
+def test_management_entries_order_by_shortfall_then_risk() -> None:
+    from servgap.analysis.checklist import build_checklist
+    from servgap.results import ManagementGap, ManagementResult
+
+    def gap(number: int, value: float | None, risk: float | None) -> ManagementGap:
+        return ManagementGap(gap=number, key="k", measured=value is not None, needs=[], value=value, items=[],
+                             dimensions=[], risk=risk, factors=[])
+
+    config = servgap.load_config(FIXTURES / "mini.yaml")
+    assessment = servgap.analyze(FIXTURES / "mini.csv", config)
+    # gap 3: the largest shortfall; gap 1: a smaller one; gap 4: no shortfall, risk 0.9; gap 2: unmeasured,
+    # risk 0.6. Shortfalls first (largest first), then the rest by risk.
+    management = ManagementResult(gaps=[gap(1, -0.2, None), gap(2, None, 0.6), gap(3, -0.8, 0.1), gap(4, 0.1, 0.9)],
+                                  priority_comparison=None, standards_coverage=1.0, uncovered_items=[], respondents={})
+    entries = build_checklist(config, assessment, management).entries
+    assert [entry.ref for entry in entries if entry.kind == "management_gap"] == ["gap3", "gap1", "gap4", "gap2"]
+
+
+def test_the_ipa_checklist_explains_no_quadrant(tmp_path: Path) -> None:
+    from tests.conftest import CONFIGS, EXAMPLES
+
+    loaded = servgap.load_config(CONFIGS / "restaurant.yaml")
+    from servgap.instrument.models import PriorityMethod
+
+    config = loaded.model_copy(update={"analysis": loaded.analysis.model_copy(
+        update={"priority": PriorityMethod("ipa")})})
+    checklist = servgap.analyze(EXAMPLES / "restaurant" / "responses.csv", config).checklist
+    assert checklist.method == "ipa"
+    assert not [note for note in checklist.notes if note.code == "quadrant_disagrees"]

@@ -5,6 +5,7 @@ Each export is analysed with a config only and must give the numbers of the clea
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -299,3 +300,25 @@ def test_headers_differing_by_spacing_or_width_match_and_importance_maps_by_head
     assert numbers(result) == numbers(servgap.analyze(FIXTURES / "mini.csv", FIXTURES / "mini.yaml"))
     assert result.ipa.importance_source == "stated"
     assert result.ipa.items[0].importance == pytest.approx(38 / 6)
+
+
+def test_platform_rows_keep_their_spreadsheet_numbers_and_skip_codes_respect_the_scale(tmp_path: Path) -> None:
+    data, config = exports.qualtrics(tmp_path)
+    with data.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.reader(stream))
+    # Row 4 of the spreadsheet is the first respondent (rows 1-3 are Qualtrics' headers, the second
+    # with line breaks inside its cells).
+    rows[3][-2] = "9"  # Q3_5 (P_R3) off the 1-7 scale
+    with data.open("w", encoding="utf-8-sig", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    with pytest.raises(UserError) as caught:
+        servgap.analyze(data, config)
+    assert caught.value.details == ["row 4, column 21 'Q3_5': '9': outside the scale 1–7"]
+    # On a scale that includes it, a platform's numeric skip code is an answer, not a skip.
+    from servgap.data.cells import CellValidator
+
+    scale = servgap.load_config(FIXTURES / "mini.yaml")
+    semantic = scale.model_copy(update={"instrument": scale.instrument.model_copy(
+        update={"scale": scale.instrument.scale.model_copy(update={"min": -3, "max": 3})})})
+    values, missing, _ = CellValidator(semantic, ("-3", "(跳过)")).convert(pd.Series(["-3", "(跳过)", "2"]), "scale")
+    assert values[0] == -3 and missing.tolist() == [False, True, False]

@@ -20,7 +20,11 @@ class CellValidator:
     """Turns a column into floats, marking missing codes and collecting invalid cells."""
 
     def __init__(self, config: InstrumentConfig, skip_markers: tuple[str, ...] = ()) -> None:
-        codes = [*config.data.missing_codes, *skip_markers]
+        scale = config.instrument.scale
+        # A platform's numeric skip codes (问卷星's -3, Qualtrics' -99) mean "skipped" only off the
+        # scale: on a −3…+3 semantic-differential scale, −3 is an answer.
+        markers = [marker for marker in skip_markers if not _on_scale(marker, scale.min, scale.max)]
+        codes = [*config.data.missing_codes, *markers]
         self.text_codes = {str(code).strip() for code in codes} | {""}
         numeric = []
         for code in codes:
@@ -95,6 +99,13 @@ class CellValidator:
 
 
 CHECK_ROWS = 1 << 16
+
+
+def _on_scale(text: str, low: int, high: int) -> bool:
+    try:
+        return low <= float(text) <= high
+    except ValueError:
+        return False
 
 
 def out_of_range_block(values: FloatArray, kind: str, low: int, high: int) -> np.ndarray:

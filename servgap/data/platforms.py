@@ -21,7 +21,8 @@ spss, stata         the file format itself (read with pyreadstat)           —
 :func:`recognise` returns the table without the platform's extra header rows (row numbers kept as
 the spreadsheet shows them), with SurveyMonkey's two-row headers joined as ``Question [Sub-question]``
 (Google Forms' own grid form), and a :class:`SourceInfo` saying what it found. The platform's
-skip markers (问卷星's ``(跳过)``, Qualtrics' ``-99`` "seen but unanswered") read as missing.
+skip markers (问卷星's ``(跳过)`` and ``-3``, Qualtrics' ``-99`` "seen but unanswered") read as missing
+(numeric ones only when they lie off the scale).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ _GOOGLE_TIMESTAMPS = {"timestamp", "时间戳记", "時間戳記", "marca tempor
                       "タイムスタンプ", "carimbo de data/hora", "informazioni cronologiche", "타임스탬프"}
 _SURVEYMONKEY_PLAIN = {"", "response", "open-ended response", "回答", "答复"}
 _SKIP_MARKERS = {
-    "wjx": ("(跳过)", "（跳过）", "(空)", "（空）", "跳过"),
+    # 问卷星 writes (跳过) for a skipped question in text downloads, -3 in numeric ones (-2: not shown).
+    "wjx": ("(跳过)", "（跳过）", "(空)", "（空）", "跳过", "-3", "-2"),
     "qualtrics": ("-99",),
 }
 #: The platform's respondent-id header, used when the config names none that the file has.

@@ -322,3 +322,15 @@ def test_platform_rows_keep_their_spreadsheet_numbers_and_skip_codes_respect_the
         update={"scale": scale.instrument.scale.model_copy(update={"min": -3, "max": 3})})})
     values, missing, _ = CellValidator(semantic, ("-3", "(跳过)")).convert(pd.Series(["-3", "(跳过)", "2"]), "scale")
     assert values[0] == -3 and missing.tolist() == [False, True, False]
+
+
+def test_an_unrecognised_second_header_row_is_explained_first(tmp_path: Path) -> None:
+    frame = CLEAN.astype(object)
+    texts = pd.DataFrame([{column: f"Question {column}" for column in frame.columns}])
+    path = tmp_path / "two-headers.csv"
+    pd.concat([texts, frame]).to_csv(path, index=False)
+    with pytest.raises(UserError) as caught:
+        servgap.analyze(path, FIXTURES / "mini.yaml")
+    first = caught.value.details[0]
+    assert first.startswith("row 2: row 2 holds text in 10 of the 10 rating columns: it looks like a second header")
+    assert "--source" in first

@@ -173,6 +173,7 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
     ids, ids_from_rows = _respondent_ids(table, plan.id_column, reader.row_numbers, issues, within)
     segments = {name: _as_text(table.frame[column]).astype(object).where(lambda v: v.notna(), None).to_numpy()
                 for name, column in plan.segment_columns.items()}
+    _explain_header_rows(plan, reader.row_numbers, source, issues)
     if any(issue.is_error for issue in issues):
         return ReadOutcome(None, issues)
     scale = config.instrument.scale
@@ -211,6 +212,25 @@ def _with_segments(config: InstrumentConfig, original: InstrumentConfig,
         return config
     return config.model_copy(update={"data": config.data.model_copy(
         update={"segments": [*config.data.segments, *extra]})})
+
+
+def _explain_header_rows(plan: ColumnPlan, row_numbers: np.ndarray, source: SourceInfo,
+                         issues: list[DataIssue]) -> None:
+    """Put the likely reason first when the first row below the header holds text in most rating
+    columns: a second header row (question texts) of an export servgap did not recognise."""
+    if not len(row_numbers):
+        return
+    first_row = int(row_numbers[0])
+    flagged = {issue.column for issue in issues
+               if issue.row == first_row and issue.rule in (data_rules.INVALID_CELL, data_rules.INVALID_AS_MISSING)}
+    ratings = {column + 1 for column in plan.item_columns.values()}
+    if len(ratings) >= 2 and len(flagged & ratings) * 2 >= len(ratings):
+        issues.insert(0, DataIssue(data_rules.INVALID_CELL, first_row, 0, "",
+                                   f"row {first_row} holds text in {len(flagged & ratings)} of the {len(ratings)} "
+                                   "rating columns: it looks like a second header row (question texts). servgap "
+                                   "reads Qualtrics and SurveyMonkey header rows when it recognises the export "
+                                   f"(this file was read as {source.name}); name the platform with --source or "
+                                   "data.source, or delete the row"))
 
 
 def _explain_missing_columns(plan: ColumnPlan, config: InstrumentConfig, table: Table,

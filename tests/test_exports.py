@@ -334,3 +334,16 @@ def test_an_unrecognised_second_header_row_is_explained_first(tmp_path: Path) ->
     first = caught.value.details[0]
     assert first.startswith("row 2: row 2 holds text in 10 of the 10 rating columns: it looks like a second header")
     assert "--source" in first
+
+
+def test_qualtrics_columns_map_by_their_question_text_too(tmp_path: Path) -> None:
+    data, written = exports.qualtrics(tmp_path)
+    config = yaml.safe_load(written.read_text())
+    # T1 by the question text Qualtrics writes in row 2 (with its line break and spacing loosened).
+    config["data"]["columns"]["T1"] = {"expectation": "An excellent company would have… - Modern equipment",
+                                       "perception": "XYZ company has…  - Modern equipment"}
+    written.write_text(yaml.safe_dump(config, allow_unicode=True))
+    result = servgap.analyze(data, written)
+    assert result.data_quality.platform == "qualtrics"
+    clean = servgap.analyze(exports.clean_file(tmp_path), FIXTURES / "mini.yaml")
+    assert numbers(result) == numbers(clean)

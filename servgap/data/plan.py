@@ -77,15 +77,18 @@ def loose_header(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def header_positions(headers: list[str]) -> dict[str, list[int]]:
-    """Column positions by exact header text, and by :func:`loose_header` under keys of their own."""
+def header_positions(headers: list[str], questions: tuple[str, ...] = ()) -> dict[str, list[int]]:
+    """Column positions by exact header text, by :func:`loose_header`, and by the question texts of a
+    platform's second header row (Qualtrics), each under keys of their own."""
     positions: dict[str, list[int]] = {}
     for index, header in enumerate(headers):
         positions.setdefault(header, []).append(index)
-    loose: dict[str, list[int]] = {}
     for index, header in enumerate(headers):
-        loose.setdefault("\0" + loose_header(header), []).append(index)
-    return {**positions, **loose}
+        positions.setdefault("\0" + loose_header(header), []).append(index)
+    for index, question in enumerate(questions):
+        if question.strip():
+            positions.setdefault("\1" + loose_header(question), []).append(index)
+    return positions
 
 
 def resolve_column(ref: int | str, headers: list[str], positions: dict[str, list[int]]) -> int | str | None:
@@ -94,26 +97,30 @@ def resolve_column(ref: int | str, headers: list[str], positions: dict[str, list
     The exact header wins; otherwise a header equal but for whitespace runs and Unicode width."""
     if isinstance(ref, int):
         return ref - 1 if 1 <= ref <= len(headers) else None
-    found = positions.get(ref.strip()) or positions.get("\0" + loose_header(ref))
+    found = positions.get(ref.strip()) or positions.get("\0" + loose_header(ref)) or \
+        positions.get("\1" + loose_header(ref))
     if not found:
         return None
     return found[0] if len(found) == 1 else "ambiguous"
 
 
 def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[DataIssue],
-                 facet_labels: dict[Facet, str] | None = None, platform_id: str | None = None) -> ColumnPlan:
+                 facet_labels: dict[Facet, str] | None = None, platform_id: str | None = None,
+                 questions: tuple[str, ...] = ()) -> ColumnPlan:
     """The column plan of a table's headers for ``config``; every column not found is an issue (SG304, SG309).
 
     ``platform_id`` is the respondent-id header of the platform that wrote the file (Qualtrics'
-    ResponseId…), used when the config does not name an id column the file has."""
+    ResponseId…), used when the config does not name an id column the file has; ``questions`` are
+    the question texts of its second header row, by which a column may be mapped too."""
 
-    positions = header_positions(headers)
+    positions = header_positions(headers, questions)
     mapping = config.data
 
     def locate(ref: int | str, what: str) -> int | None:
         index = resolve_column(ref, headers, positions)
         if index == "ambiguous":
-            repeated = positions.get(str(ref).strip()) or positions["\0" + loose_header(str(ref))]
+            repeated = positions.get(str(ref).strip()) or positions.get("\0" + loose_header(str(ref))) or \
+                positions["\1" + loose_header(str(ref))]
             issues.append(DataIssue(data_rules.AMBIGUOUS_HEADER, 1, repeated[1] + 1, str(ref),
                                     f"header '{short_text(str(ref))}' ({what}) appears in columns "
                                     f"{', '.join(str(p + 1) for p in repeated)}; map it by position instead"))

@@ -147,7 +147,7 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
     if any(issue.is_error for issue in issues):
         return ReadOutcome(None, issues)
     plan = plan_columns(_with_segments(config_for_columns, config, segment_by), table.headers, issues, facet_labels,
-                        source.id_header)
+                        source.id_header, source.question_texts)
     _explain_missing_columns(plan, config_for_columns, table, issues)
     if issues:
         return ReadOutcome(None, issues)

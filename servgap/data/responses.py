@@ -221,10 +221,13 @@ def _explain_header_rows(plan: ColumnPlan, row_numbers: np.ndarray, source: Sour
     if not len(row_numbers):
         return
     first_row = int(row_numbers[0])
-    flagged = {issue.column for issue in issues
-               if issue.row == first_row and issue.rule in (data_rules.INVALID_CELL, data_rules.INVALID_AS_MISSING)}
+    invalid = [issue for issue in issues if issue.rule is data_rules.INVALID_CELL]
+    flagged = {issue.column for issue in invalid if issue.row == first_row}
+    later = {issue.column for issue in invalid if issue.row != first_row}
     ratings = {column + 1 for column in plan.item_columns.values()}
-    if len(ratings) >= 2 and len(flagged & ratings) * 2 >= len(ratings):
+    # Text in most rating columns of the first row, and (mostly) numbers below it.
+    if len(ratings) >= 2 and len(flagged & ratings) * 2 >= len(ratings) and \
+            len(later & flagged & ratings) * 2 < len(flagged & ratings):
         issues.insert(0, DataIssue(data_rules.INVALID_CELL, first_row, 0, "",
                                    f"row {first_row} holds text in {len(flagged & ratings)} of the {len(ratings)} "
                                    "rating columns: it looks like a second header row (question texts). servgap "

@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from servgap.data.options import ReadOptions
-from servgap.data.platforms import SourceInfo, recognise
+from servgap.data.platforms import SourceInfo, is_number, recognise
 from servgap.data.tables import Table, read_table
 from servgap.instrument.models import Facet, answer_key
 
@@ -155,14 +155,6 @@ def _numbers(cells: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype=float, na_value=np.nan)
 
 
-def _is_number_text(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def draft_config(path: Path, template: dict[str, object] | None = None, template_name: str | None = None) -> Draft:
     """Draft a config for the export at ``path`` (optionally matched to a template's items)."""
     table, source = recognise(read_table(path, ReadOptions()))
@@ -183,7 +175,7 @@ def draft_config(path: Path, template: dict[str, object] | None = None, template
 
     values = np.concatenate([_numbers(table.frame[column.position]) for column in columns
                              if column.position in used]) if used else np.array([])
-    skipped = [float(marker) for marker in source.skip_markers if _is_number_text(marker)]
+    skipped = [float(marker) for marker in source.skip_markers if is_number(marker)]
     values = values[np.isfinite(values) & ~np.isin(values, skipped)]
     scale = {"min": 1, "max": 7}
     if values.size:

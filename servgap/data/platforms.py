@@ -166,11 +166,12 @@ def _surveymonkey_header_rows(table: Table) -> int:
         return 0
     id_index = next(i for i, h in enumerate(table.headers) if " ".join(h.split()).casefold() == "respondent id")
     cells = _cells(table.frame.iloc[0])
-    has_text = any(cell and not _is_number(cell) for cell in cells)
+    has_text = any(cell and not is_number(cell) for cell in cells)
     return 1 if not cells[id_index] and has_text else 0
 
 
-def _is_number(text: str) -> bool:
+def is_number(text: str) -> bool:
+    """Whether a cell's text reads as a number."""
     try:
         float(text)
     except ValueError:

@@ -463,11 +463,10 @@ class WeightedScore:
 
 
 @dataclass(frozen=True)
-class PairedChange:
-    """The change among the respondents who answered in both waves (a panel): the mean of each
-    respondent's later gap minus their earlier one, with the paired t test."""
+class ChangeTest:
+    """A change of a gap between two waves with its test: the change, its interval, t, p and the
+    adjusted p with the verdict."""
 
-    n: int
     change: float
     change_ci: tuple[float, float]
     t: float
@@ -477,7 +476,15 @@ class PairedChange:
 
 
 @dataclass(frozen=True)
-class ChangeRow:
+class PairedChange(ChangeTest):
+    """The change among the respondents who answered in both waves (a panel): the mean of each
+    respondent's later gap minus their earlier one, with the paired t test, over ``n`` respondents."""
+
+    n: int
+
+
+@dataclass(frozen=True)
+class ChangeRow(ChangeTest):
     """The change of one item's or dimension's gap between the two waves (independent samples,
     Welch's t), and, when respondents recur, the paired change of those present in both."""
 
@@ -488,12 +495,6 @@ class ChangeRow:
     before: float
     after_n: int
     after: float
-    change: float
-    change_ci: tuple[float, float]
-    t: float
-    p_value: float
-    p_adjusted: float
-    significant: bool
     paired: PairedChange | None = None
 
 

@@ -39,7 +39,8 @@ from servgap.results.model import (
 )
 
 __all__ = [
-    "Alpha", "Assessment", "BootstrapResult", "CellNote", "ChangeRow", "ChangeTest", "Checklist", "ChecklistEntry", "DataQuality",
+    "Alpha", "Assessment", "BootstrapResult", "CellNote", "ChangeRow", "ChangeTest", "Checklist", "ChecklistEntry",
+    "DataQuality",
     "DimensionResult", "FactorResult", "GapDimension", "GapItem", "Ipa", "IpaItem", "ItemResult", "LeftOut",
     "LeftOutGroup", "ManagementGap", "ManagementResult", "Note", "Overall", "PairedChange", "PriorityComparison",
     "PriorityRow",

@@ -254,7 +254,9 @@ def test_promises_sheet_overrides_the_config(tmp_path: Path) -> None:
 def test_staff_without_factors_in_the_config(tmp_path: Path) -> None:
     with pytest.raises(UserError) as caught:
         analyze(DATA, FIXTURES / "mini.yaml", staff=FIXTURES / "staff.csv")
-    assert "names no factors" in caught.value.details[0]
+    assert caught.value.message.startswith(str(FIXTURES / "staff.csv"))
+    assert caught.value.details == ["file: the config names no factors for the staff questionnaire; add "
+                                    "`management: {factors: gap-model}`"]
 
 
 def test_cli_refusal_names_the_management_file(tmp_path: Path) -> None:
@@ -385,3 +387,29 @@ def test_staff_ids_follow_the_config(tmp_path: Path) -> None:
     with pytest.raises(UserError) as caught:
         analyze(DATA, config, staff=staff)
     assert caught.value.details == ["row 3, column 1 'who': respondent id 's1' already appears on row 2"]
+
+
+def test_every_management_file_follows_invalid_missing(tmp_path: Path) -> None:
+    managers = tmp_path / "managers.csv"
+    managers.write_text("M_T1,M_T2,M_R1,M_R2,M_R3\n5,6,5,6,x\n6,6,5,6,7\n7,6,6,6,6\n")
+    staff = tmp_path / "staff.csv"
+    staff.write_text("a1,a2,b1\n2,4,4\n3,4,5\n1,5,x\n")
+    for files in ({"managers": managers}, {"staff": staff}):
+        with pytest.raises(UserError):
+            analyze(DATA, CONFIG, **files)
+    result = analyze(DATA, CONFIG, managers=managers, staff=staff, invalid="missing")
+    assert {item.id: item.n for item in gaps(result)[1].items}["R3"] == 2
+    layers = {factor.id: factor for factor in gaps(result)[1].factors}["layers"]
+    assert (layers.n, layers.score) == (2, 4.5)
+    assert result.management.respondents == {"managers": 3, "audits": 0, "staff": 3}
+
+
+def test_audit_ids_follow_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(CONFIG.read_text().replace("management:\n", "management:\n  audits:\n    respondent_id: visit\n",
+                                                 1))
+    audits = tmp_path / "audits.csv"
+    audits.write_text("visit,AUD_T1,AUD_T2,AUD_R1,AUD_R2,AUD_R3\nv1,5,4,6,5,4\nv1,6,5,6,7,4\n")
+    with pytest.raises(UserError) as caught:
+        analyze(DATA, config, audits=audits)
+    assert caught.value.details == ["row 3, column 1 'visit': respondent id 'v1' already appears on row 2"]

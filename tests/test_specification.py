@@ -407,6 +407,7 @@ def test_priority_comparison_of_dimension_weights_against_pandas_and_scipy(tmp_p
     weight_columns = [column for column in managers.columns if column.startswith("W_")]
     managers.loc[0, weight_columns] = 0  # a manager who allocated nothing: left out of the mean weights
     managers.loc[1, weight_columns[0]] = np.nan  # and one who skipped a dimension
+    managers.loc[2, weight_columns] = [1] + [0] * (len(weight_columns) - 1)  # one point in all: it counts
     path = tmp_path / "managers.csv"
     managers.to_csv(path, index=False)
     result = servgap.analyze(EXAMPLES / "restaurant" / "responses.csv", CONFIGS / "restaurant.yaml", managers=path)
@@ -498,23 +499,32 @@ def test_a_segment_of_exactly_the_minimum_is_tested_and_smaller_ones_are_named(t
 def test_share_below_the_zone_is_strict_per_item_and_per_respondent(tmp_path: Path, block_rows: int,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     import servgap.analysis.engine as engine
-    from tests.test_review_defects import MINIMUM, PERCEIVED, zone_study
+    from tests.test_review_defects import MINIMUM, PERCEIVED, ZOT_CONFIG, zone_study
 
     monkeypatch.setattr(engine, "BLOCK_ROWS", block_rows)
-    rows = [(low, (9, 9, 9), seen) for low, seen in zip(MINIMUM, PERCEIVED, strict=True)]
-    rows.append(((6, 6, 6), (9, 9, 9), (4, 5, 6)))   # r10: a and b below their adequate level, MSA −1
+    # r0 first (so that blocks of 4 put it in the first block): a and b below their adequate level.
+    rows = [((6, 6, 6), (9, 9, 9), (4, 5, 6))]
+    rows += [(low, (9, 9, 9), seen) for low, seen in zip(MINIMUM, PERCEIVED, strict=True)]
+    # Two dimensions: D holds a and b, E holds c.
+    two = ZOT_CONFIG.replace("      - id: c\n        text:\n          en: C\n",
+                             "  - id: E\n    name:\n      en: Else\n    items:\n      - id: c\n        text:\n"
+                             "          en: C\n")
     data, config = zone_study(tmp_path, rows)
+    config.write_text(two)
     lines = data.read_text().splitlines()
     lines.append("r11,5,5,5,9,9,9,,,")                 # r11 rated no perception: in no zone statistic
     data.write_text("\n".join(lines) + "\n")
     tolerance = servgap.analyze(data, config).tolerance
-    # P < A strictly: a r10; b r10 (r1's P 4 = A 4 is not below); c r4 (P 5 < A 6). n = 10 each.
+    # P < A strictly: a r0; b r0 (r1's P 4 = A 4 is not below); c r4 (P 5 < A 6). n = 10 each.
     assert [(row.n, row.share_below) for row in tolerance.items] == [(10, 0.1), (10, 0.1), (10, 0.1)]
-    # Respondent MSA < 0 strictly: only r10 (r3, r6, r8 and r9 have MSA exactly 0).
-    (dimension,) = tolerance.dimensions
-    assert (dimension.n, dimension.share_below) == (10, pytest.approx(0.1))
-    msa = [(sum(p) - sum(a)) / 3 for a, _, p in rows]
-    assert dimension.msa == pytest.approx(np.mean(msa), abs=1e-12)
+    # Respondent MSA < 0 strictly, per dimension: D (a, b) r0 only; E (c) r4 only.
+    msa_d = [(p[0] + p[1] - a[0] - a[1]) / 2 for a, _, p in rows]
+    msa_e = [p[2] - a[2] for a, _, p in rows]
+    assert [sum(m < 0 for m in msa_d), sum(m < 0 for m in msa_e)] == [1, 1]
+    assert sum(m == 0 for m in msa_d) >= 3  # ties at 0 that must not count as below
+    d, e = tolerance.dimensions
+    assert (d.n, d.share_below, e.n, e.share_below) == (10, pytest.approx(0.1), 10, pytest.approx(0.1))
+    assert (d.msa, e.msa) == (pytest.approx(np.mean(msa_d), abs=1e-12), pytest.approx(np.mean(msa_e), abs=1e-12))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -357,6 +357,7 @@ def test_unmeasured_gaps_name_exactly_the_data_they_lack(tmp_path: Path) -> None
     needs = {gap.gap: gap.needs for gap in result.management.gaps}
     assert needs == {1: [MANAGERS_NEEDED], 2: [MANAGERS_NEEDED, STANDARDS_NEEDED], 3: [STANDARDS_NEEDED],
                      4: [PROMISES_NEEDED]}
+    assert result.management.respondents == {"managers": 0, "audits": 2, "staff": 0}
     # A perception-only survey cannot measure gap 1 even with managers' estimates, and says why.
     servperf = tmp_path / "servperf.yaml"
     servperf.write_text(config.read_text().replace("    max: 7\n", "    max: 7\n  facets: [perception]\n", 1))

@@ -347,3 +347,11 @@ def test_qualtrics_columns_map_by_their_question_text_too(tmp_path: Path) -> Non
     assert result.data_quality.platform == "qualtrics"
     clean = servgap.analyze(exports.clean_file(tmp_path), FIXTURES / "mini.yaml")
     assert numbers(result) == numbers(clean)
+
+
+def test_init_from_an_export_without_pairs_writes_nothing_and_says_why(tmp_path: Path) -> None:
+    export = tmp_path / "other.csv"
+    export.write_text("name,age,score\nA,3,5\nB,4,6\n")
+    result = run_line(["init", str(tmp_path / "d.yaml"), "--from-export", str(export)])
+    assert result.exit_code == 1 and "no pair of expectation and perception columns" in result.stderr
+    assert not (tmp_path / "d.yaml").exists() and not (tmp_path / "servgap.schema.json").exists()

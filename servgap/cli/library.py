@@ -164,10 +164,17 @@ def _draft(export: Path, template_path: Path | None) -> Draft:
 
     template = yaml.safe_load(template_path.read_text(encoding="utf-8")) if template_path else None
     try:
-        return draft_config(export, template)
+        draft = draft_config(export, template)
     except Refusal as refusal:
         raise UserError(f"{inert_path(export)}: {refusal.issue.describe()}", ExitCode.USAGE
                         if refusal.issue.rule.unreadable else ExitCode.FINDINGS) from None
+    if not draft.items:
+        raise UserError(f"{inert_path(export)}: no pair of expectation and perception columns found, so no config "
+                        "was written. servgap pairs columns that repeat a question with facet markers "
+                        "([Expectation]/[Perception], (expectation), 期望/感知, E_/P_ prefixes…); start from a "
+                        "template instead (servgap init study.yaml --template servqual) and map the columns under "
+                        "data.columns (docs/platforms.md)", ExitCode.FINDINGS)
+    return draft
 
 
 def draft_text_of(draft: Draft, export: Path) -> str:

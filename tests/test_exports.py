@@ -355,3 +355,36 @@ def test_init_from_an_export_without_pairs_writes_nothing_and_says_why(tmp_path:
     result = run_line(["init", str(tmp_path / "d.yaml"), "--from-export", str(export)])
     assert result.exit_code == 1 and "no pair of expectation and perception columns" in result.stderr
     assert not (tmp_path / "d.yaml").exists() and not (tmp_path / "servgap.schema.json").exists()
+
+
+def test_a_compressed_export_cannot_expand_without_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+
+    import servgap.data.tables as tables
+
+    monkeypatch.setattr(tables, "MAX_EXPANDED_BYTES", 1 << 16)
+    bomb = tmp_path / "bomb.csv.gz"
+    bomb.write_bytes(gzip.compress(b"respondent_id,E_T1\n" + b"r,1\n" * 100_000))
+    with pytest.raises(UserError) as caught:
+        servgap.analyze(bomb, FIXTURES / "mini.yaml")
+    assert caught.value.exit_code == 2 and "expands to more than" in caught.value.details[0]
+    broken = tmp_path / "broken.csv.gz"
+    broken.write_bytes(gzip.compress(b"respondent_id,E_T1\n")[:12])
+    with pytest.raises(UserError) as caught:
+        servgap.analyze(broken, FIXTURES / "mini.yaml")
+    assert caught.value.exit_code == 2 and "not a readable .gz file" in caught.value.details[0]
+
+
+def test_a_drafted_config_keeps_hostile_headers_inert(tmp_path: Path) -> None:
+    frame = CLEAN[["respondent_id", "E_T1", "P_T1", "E_T2", "P_T2"]].rename(columns={
+        "E_T1": "Q1 [Expectation]\nformat_version: 99", "P_T1": "Q1 [Perception]\nformat_version: 99",
+        "E_T2": "=HYPERLINK(\"x\") [Expectation]", "P_T2": "=HYPERLINK(\"x\") [Perception]"})
+    export = tmp_path / "hostile.csv"
+    frame.to_csv(export, index=False)
+    draft = tmp_path / "d.yaml"
+    assert run_line(["init", str(draft), "--from-export", str(export)]).exit_code == 0
+    config = yaml.safe_load(draft.read_text())  # still one YAML document with the keys servgap wrote
+    assert config["format_version"] == 1
+    assert {c["expectation"] for c in config["data"]["columns"].values()} == {
+        "Q1 [Expectation]\nformat_version: 99", "=HYPERLINK(\"x\") [Expectation]"}
+    assert run_line(["check", str(draft), "--data", str(export)]).exit_code == 0

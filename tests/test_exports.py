@@ -388,3 +388,15 @@ def test_a_drafted_config_keeps_hostile_headers_inert(tmp_path: Path) -> None:
     assert {c["expectation"] for c in config["data"]["columns"].values()} == {
         "Q1 [Expectation]\nformat_version: 99", "=HYPERLINK(\"x\") [Expectation]"}
     assert run_line(["check", str(draft), "--data", str(export)]).exit_code == 0
+
+
+def test_label_answers_for_an_unlabelled_scale_are_explained_first(tmp_path: Path) -> None:
+    data, _ = exports.google_forms(tmp_path, labels=True)
+    numeric = tmp_path / "numeric"
+    numeric.mkdir()
+    _, config = exports.google_forms(numeric)  # the same export's config without scale labels
+    with pytest.raises(UserError) as caught:
+        servgap.analyze(data, config)
+    first = caught.value.details[0]
+    assert first.startswith("file: 59 cells hold words ('Agree', 'Strongly agree', 'Somewhat agree'…)")
+    assert "instrument.scale.labels" in first

@@ -173,7 +173,8 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
     ids, ids_from_rows = _respondent_ids(table, plan.id_column, reader.row_numbers, issues, within)
     segments = {name: _as_text(table.frame[column]).astype(object).where(lambda v: v.notna(), None).to_numpy()
                 for name, column in plan.segment_columns.items()}
-    _explain_header_rows(plan, reader.row_numbers, source, issues)
+    if not _explain_header_rows(plan, reader.row_numbers, source, issues):
+        _explain_label_answers(config, issues)
     if any(issue.is_error for issue in issues):
         return ReadOutcome(None, issues)
     scale = config.instrument.scale
@@ -215,11 +216,12 @@ def _with_segments(config: InstrumentConfig, original: InstrumentConfig,
 
 
 def _explain_header_rows(plan: ColumnPlan, row_numbers: np.ndarray, source: SourceInfo,
-                         issues: list[DataIssue]) -> None:
+                         issues: list[DataIssue]) -> bool:
     """Put the likely reason first when the first row below the header holds text in most rating
-    columns: a second header row (question texts) of an export servgap did not recognise."""
+    columns: a second header row (question texts) of an export servgap did not recognise. True
+    when it did."""
     if not len(row_numbers):
-        return
+        return False
     first_row = int(row_numbers[0])
     invalid = [issue for issue in issues if issue.rule is data_rules.INVALID_CELL]
     flagged = {issue.column for issue in invalid if issue.row == first_row}
@@ -234,6 +236,22 @@ def _explain_header_rows(plan: ColumnPlan, row_numbers: np.ndarray, source: Sour
                                    "reads Qualtrics and SurveyMonkey header rows when it recognises the export "
                                    f"(this file was read as {source.name}); name the platform with --source or "
                                    "data.source, or delete the row"))
+        return True
+    return False
+
+
+def _explain_label_answers(config: InstrumentConfig, issues: list[DataIssue]) -> None:
+    """Put the likely reason first when many invalid cells are words: answers exported as label
+    text ("Strongly agree") for a scale whose labels the config does not give."""
+    texts = [issue.value for issue in issues if issue.rule is data_rules.INVALID_CELL and issue.value
+             and any(char.isalpha() for char in issue.value)]
+    if len(texts) < 3 or config.instrument.scale.labels:
+        return  # with labels, each cell's message names the labels that would be read
+    examples = ", ".join(f"'{text}'" for text in list(dict.fromkeys(texts))[:3])
+    issues.insert(0, DataIssue(data_rules.INVALID_CELL, 0, 0, "",
+                               f"{len(texts)} cells hold words ({examples}…): answers exported as label text are "
+                               "read when the config gives the scale's labels (instrument.scale.labels, and "
+                               "instrument.scale.aliases for other wordings); or export numeric values"))
 
 
 def _explain_missing_columns(plan: ColumnPlan, config: InstrumentConfig, table: Table,

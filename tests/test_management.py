@@ -201,7 +201,7 @@ def test_managers_file_missing_a_column(tmp_path: Path) -> None:
     error = refusal(tmp_path, managers=path)
     assert error.exit_code == 1
     assert error.details == ["row 1: no column 'M_R3' for item R3 (manager estimate); closest headers: 'M_R2' "
-                             "(column 4), 'M_R1' (column 3), 'M_T2' (column 2)"]
+                             "(column 4; the config has 'R3', the file 'R2'), 'M_R1' (column 3), 'M_T2' (column 2)"]
 
 
 def test_audits_with_an_invalid_cell(tmp_path: Path) -> None:
@@ -317,7 +317,7 @@ def test_management_files_follow_the_reading_options_and_name_their_facet(tmp_pa
     with pytest.raises(UserError) as caught:
         analyze(DATA, CONFIG, audits=missing)
     assert caught.value.details[1] == "row 1: no column 'AUD_T2' for item T2 (audited level); closest headers: " \
-        "'AUD_T1' (column 2)"
+        "'AUD_T1' (column 2; the config has 'T2', the file 'T1')"
 
 
 def test_management_ids_missing_codes_and_column_overrides_follow_the_config(tmp_path: Path) -> None:

@@ -91,6 +91,27 @@ def header_positions(headers: list[str], questions: tuple[str, ...] = ()) -> dic
     return positions
 
 
+def difference(wanted: str, found: str) -> str:
+    """Where a header differs from the text the config gives, made visible.
+
+    >>> difference("P_T1", "P_T 1"), difference("Perception of speed", "Perceptions of speed")
+    ("the config has 'T1', the file 'T 1'", "the config has 'Perception ', the file 'Perceptions '")
+    """
+    matcher = difflib.SequenceMatcher(None, wanted, found, autojunk=False)
+    changes = [code for code in matcher.get_opcodes() if code[0] != "equal"]
+    if not changes:
+        return "the same text"
+    w_start, f_start = changes[0][1], changes[0][3]
+    w_stop, f_stop = changes[-1][2], changes[-1][4]
+    # A word's worth of context on each side, so that a space or a letter shows where it is.
+    left = max(0, min(w_start, f_start) - 1)
+    while left > 0 and not wanted[left - 1].isspace() and wanted[left - 1] not in "_-":
+        left -= 1
+    shown_wanted = wanted[left:min(len(wanted), w_stop + 1)]
+    shown_found = found[left:min(len(found), f_stop + 1)]
+    return f"the config has '{show_invisible(shown_wanted)}', the file '{show_invisible(shown_found)}'"
+
+
 def resolve_column(ref: int | str, headers: list[str], positions: dict[str, list[int]]) -> int | str | None:
     """Column index for a header text or 1-based position; None if absent; 'ambiguous' if repeated.
 
@@ -141,7 +162,8 @@ def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Data
                 else:
                     close = difflib.get_close_matches(ref, headers, n=3, cutoff=0.5)
                     hint = ("; closest headers: " + ", ".join(
-                        f"'{show_invisible(short_text(c, 40))}' (column {headers.index(c) + 1})" for c in close)
+                        f"'{show_invisible(short_text(c, 40))}' (column {headers.index(c) + 1}"
+                        + (f"; {difference(ref, c)}" if rank == 0 else "") + ")" for rank, c in enumerate(close))
                         if close else "")
                     message = f"no column '{show_invisible(short_text(ref))}' for {what}{hint}"
             issues.append(DataIssue(data_rules.MISSING_COLUMN, 1, position, headers[position - 1] if position else

@@ -625,3 +625,33 @@ def test_the_ipa_checklist_explains_no_quadrant(tmp_path: Path) -> None:
     checklist = servgap.analyze(EXAMPLES / "restaurant" / "responses.csv", config).checklist
     assert checklist.method == "ipa"
     assert not [note for note in checklist.notes if note.code == "quadrant_disagrees"]
+
+
+@pytest.mark.parametrize("first", ["strength", "unrated"])
+def test_an_item_before_the_shortfalls_that_is_no_entry_leaves_them_alone(tmp_path: Path, first: str) -> None:
+    frame = FRAME.copy()
+    if first == "strength":
+        frame["P_T1"] = frame["E_T1"]      # T1, the first item, has no shortfall
+    else:
+        frame["P_T1"] = np.nan             # nobody rated T1's perception: no gap at all
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    checklist = servgap.analyze(path, FIXTURES / "mini.yaml").checklist
+    assert sorted(entry.ref for entry in checklist.entries) == ["R1", "R2", "R3", "T2"]
+    assert ("T1" in checklist.strengths) == (first == "strength")
+
+
+def test_equal_shortfalls_are_ordered_by_risk_an_unknown_risk_last() -> None:
+    from servgap.analysis.checklist import build_checklist
+    from servgap.results import ManagementGap, ManagementResult
+
+    def gap(number: int, risk: float | None) -> ManagementGap:
+        return ManagementGap(gap=number, key="k", measured=True, needs=[], value=-0.5, items=[], dimensions=[],
+                             risk=risk, factors=[])
+
+    config = servgap.load_config(FIXTURES / "mini.yaml")
+    assessment = servgap.analyze(FIXTURES / "mini.csv", config)
+    management = ManagementResult(gaps=[gap(1, None), gap(2, 0.3), gap(3, 0.8)], priority_comparison=None,
+                                  standards_coverage=1.0, uncovered_items=[], respondents={})
+    entries = build_checklist(config, assessment, management).entries
+    assert [entry.ref for entry in entries if entry.kind == "management_gap"] == ["gap3", "gap2", "gap1"]

@@ -42,6 +42,112 @@ EQUIVALENT = {
     "servgap.stats.adjust.x_adjust__mutmut_12": "astype(float) copies by default, as copy=True asks",
     "servgap.stats.adjust.x_significant__mutmut_11": "rounding 1 − confidence to 13 digits instead of 12 "
                                                      "changes nothing for a confidence given to 12 digits",
+    "servgap.analysis.management.x__single_facet_config__mutmut_13":
+        "the importance pattern is read only when one is given (use_points_columns), so the default after "
+        "`or` is never used",
+    "servgap.analysis.management.x__single_facet_config__mutmut_15":
+        "the default importance pattern is never used (as above)",
+    "servgap.analysis.management.x__single_facet_config__mutmut_16":
+        "the default importance pattern is never used (as above)",
+    "servgap.analysis.management.x__single_facet_config__mutmut_28":
+        "the copy then keeps the customers' importance switch; managers' points are compared only with "
+        "customers' points, which that same switch governs, and audit points are never used",
+    "servgap.analysis.management.x__single_facet_config__mutmut_29":
+        "as above",
+    "servgap.analysis.management.x_read_levels__mutmut_25":
+        "a whole-sheet message prints 'row 1:' whether its column is 0 or None",
+    "servgap.analysis.management.x_read_levels__mutmut_26":
+        "the header is printed only with a column, and this message has none",
+    "servgap.analysis.management.x_read_levels__mutmut_35":
+        "as above",
+    "servgap.analysis.management.x_read_levels__mutmut_48":
+        "the kind only picks the range check, and every level is checked against the scale right after",
+    "servgap.analysis.management.x_read_levels__mutmut_52":
+        "as above",
+    "servgap.analysis.management.x_read_levels__mutmut_53":
+        "as above",
+    "servgap.analysis.management.x_read_levels__mutmut_65":
+        "None is no item id either way",
+    "servgap.analysis.management.x_read_levels__mutmut_105":
+        "a missing or invalid level is NaN, which fails the scale check anyway",
+    "servgap.analysis.management.x_read_management__mutmut_68":
+        "a file-wide message prints 'file:' whether its row is 0 or None",
+    "servgap.analysis.management.x_read_management__mutmut_69":
+        "no column is printed whether it is 0 or None",
+    "servgap.analysis.management.x_read_management__mutmut_70":
+        "the header is printed only with a column",
+    "servgap.analysis.management.x_read_management__mutmut_79":
+        "the header is printed only with a column",
+    "servgap.analysis.management.x__column_means__mutmut_9":
+        "only 0/0 can occur, which numpy reports as 'invalid', not 'divide'",
+    "servgap.analysis.management.x__column_means__mutmut_11":
+        "as above",
+    "servgap.analysis.management.x__column_means__mutmut_29":
+        "where the count is 0 the mean is already 0/0 = NaN",
+    "servgap.analysis.management.x__factor_results__mutmut_29":
+        "the risk of a NaN score is NaN either way",
+    "servgap.analysis.management.x_compute_management__mutmut_12":
+        "counts held as floats are reported through int()",
+    "servgap.analysis.management.x_compute_management__mutmut_14":
+        "as above",
+    "servgap.analysis.management.x_compute_management__mutmut_46":
+        "welch_test returns NaN when either sample has fewer than 2 values",
+    "servgap.analysis.management.x_compute_management__mutmut_71":
+        "counts held as floats are reported through int()",
+    "servgap.analysis.management.x_compute_management__mutmut_73":
+        "as above",
+    "servgap.analysis.management.x_compute_management__mutmut_170":
+        "an item is measured exactly when its value is not None",
+    "servgap.analysis.management.x_compute_management__mutmut_199":
+        "a measured gap has all of its data, so the needs are empty anyway",
+    "servgap.analysis.management.x_priority_comparison__mutmut_7":
+        "with weighting 'none' the customers' weights are empty, so the last condition fails anyway",
+    "servgap.analysis.management.x_priority_comparison__mutmut_8":
+        "as above",
+    "servgap.analysis.tolerance.xǁToleranceAccumulatorǁ__init____mutmut_17":
+        "a float counter gives the same share below",
+    "servgap.analysis.tolerance.xǁToleranceAccumulatorǁ__init____mutmut_19":
+        "as above",
+    "servgap.analysis.tolerance.xǁToleranceAccumulatorǁ__init____mutmut_35":
+        "as above",
+    "servgap.analysis.tolerance.xǁToleranceAccumulatorǁ__init____mutmut_37":
+        "as above",
+    "servgap.analysis.tolerance.xǁToleranceAccumulatorǁadd__mutmut_60":
+        "zip of two lists built with the same length",
+    "servgap.analysis.tolerance.xǁToleranceAccumulatorǁadd__mutmut_63":
+        "as above",
+    "servgap.analysis.tolerance.xǁToleranceAccumulatorǁadd__mutmut_64":
+        "as above",
+    "servgap.analysis.tolerance.xǁToleranceAccumulatorǁadd__mutmut_69":
+        "only 0/0 can occur ('invalid', not 'divide')",
+    "servgap.analysis.tolerance.xǁToleranceAccumulatorǁadd__mutmut_71":
+        "as above",
+    "servgap.analysis.tolerance.xǁToleranceAccumulatorǁadd__mutmut_79":
+        "np.where(..., None) stored into a float array is NaN",
+    "servgap.stats.ranks.x_wilcoxon_p__mutmut_28":
+        "zero_method='wilcox' is scipy's default",
+    "servgap.stats.ranks.x_wilcoxon_p__mutmut_32":
+        "scipy reads zero_method case-insensitively",
+    "servgap.analysis.checklist.x_ranking_method__mutmut_3":
+        "data with a zone of tolerance has no expectation, so has_gap is False whenever it is read",
+    "servgap.analysis.checklist.x_build_checklist__mutmut_28":
+        "priorities() treats every method but 'gap' as importance × shortfall",
+    "servgap.analysis.checklist.x_build_checklist__mutmut_29":
+        "as above",
+    "servgap.analysis.checklist.x_build_checklist__mutmut_68":
+        "tiers are only compared with each other: 0 before 2 as 0 before 1",
+    "servgap.analysis.checklist.x_build_checklist__mutmut_101":
+        "as above",
+    "servgap.analysis.checklist.x_build_checklist__mutmut_108":
+        "block-wise sums differ from one-pass sums in the 15th digit, far below either rounding",
+    "servgap.analysis.checklist.x_build_checklist__mutmut_110":
+        "the key is the tuple's first element and ends with the unique position, so later elements are never compared",
+    "servgap.analysis.checklist.x_build_checklist__mutmut_183":
+        "a value of exactly 0 gives the key 0.0 either way",
+    "servgap.analysis.checklist.x_build_checklist__mutmut_185":
+        "every gap without a shortfall gets the same constant, still after every shortfall",
+    "servgap.analysis.checklist.x_build_checklist__mutmut_191":
+        "an unknown risk still sorts after every risk on [0, 1]",
 }
 
 

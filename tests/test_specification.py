@@ -655,3 +655,49 @@ def test_equal_shortfalls_are_ordered_by_risk_an_unknown_risk_last() -> None:
                                   standards_coverage=1.0, uncovered_items=[], respondents={})
     entries = build_checklist(config, assessment, management).entries
     assert [entry.ref for entry in entries if entry.kind == "management_gap"] == ["gap3", "gap2", "gap1"]
+
+
+def test_weighting_fallbacks_and_fixed_weights_report_their_counts(tmp_path: Path) -> None:
+    gaps = respondent_dimension_gaps(FRAME)
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text() + "importance:\n  weights:\n    TAN: 25\n    REL: 75\n")
+    fixed = 0.25 * gaps["TAN"].mean() + 0.75 * gaps["REL"].mean()
+    no_points = tmp_path / "no-points.csv"
+    FRAME.drop(columns=["W_TAN", "W_REL"]).to_csv(no_points, index=False)
+    overall = servgap.analyze(no_points, config).overall
+    assert (overall.weighting, overall.weighted_n, overall.weighting_excluded) == ("fixed", 0, {})
+    assert overall.weighted_gap == pytest.approx(fixed, abs=1e-12)
+    assert overall.weighted_gap_aggregate == pytest.approx(fixed, abs=1e-12)
+    # Points columns with no usable allocation fall back to the config's weights, keeping the reasons.
+    zero = tmp_path / "zero.csv"
+    FRAME.assign(W_TAN=0, W_REL=0).to_csv(zero, index=False)
+    overall = servgap.analyze(zero, config).overall
+    assert (overall.weighting, overall.weighted_n, overall.weighting_excluded) == (
+        "fixed", 0, {"zero_points_total": 6})
+    assert (overall.weighted_gap, overall.weighted_gap_aggregate) == (pytest.approx(fixed, abs=1e-12),
+                                                                      pytest.approx(fixed, abs=1e-12))
+    # …or to none without them.
+    overall = servgap.analyze(zero, FIXTURES / "mini.yaml").overall
+    assert (overall.weighting, overall.weighted_gap, overall.weighted_n) == ("none", None, 0)
+    assert overall.weighting_excluded == {"zero_points_total": 6}
+    overall = servgap.analyze(no_points, FIXTURES / "mini.yaml").overall
+    assert (overall.weighting, overall.weighted_n, overall.weighting_excluded) == ("none", 0, {})
+    # A single point in all is an allocation like any other.
+    one = tmp_path / "one.csv"
+    FRAME.assign(W_TAN=[1, 30, 40, 25, 20, 35], W_REL=[0, 70, 60, 75, 80, 65]).to_csv(one, index=False)
+    assert servgap.analyze(one, FIXTURES / "mini.yaml").overall.weighted_n == 6
+
+
+def test_a_dimension_without_two_groups_is_skipped_and_the_next_still_tested(tmp_path: Path) -> None:
+    frame = FRAME.assign(branch=["A", "A", "A", "B", "B", "B"])
+    frame.loc[[3, 4], ["P_T1", "P_T2"]] = np.nan   # B keeps one TAN score: below the minimum of 2
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text()
+                      + "data:\n  segments: [branch]\nanalysis:\n  min_segment_n: 2\n")
+    result = servgap.analyze(frame, config)
+    assert [test.dimension for test in result.segment_tests] == ["REL"]
+    segments = {segment.value: segment for segment in result.segments}
+    # A segment value with one scored respondent still has its gap.
+    gaps = respondent_dimension_gaps(frame)
+    assert segments["B"].dimensions["TAN"].n == 1
+    assert segments["B"].dimensions["TAN"].gap == pytest.approx(gaps["TAN"][5], abs=1e-12)

@@ -116,9 +116,13 @@ def test_straight_lining_needs_four_identical_answers(tmp_path: Path) -> None:
         frame.loc[1, column] = ""  # r2: three answers left
     for column in frame.columns[1:4]:
         frame.loc[1, column] = 4
+    for column in frame.columns[5:11]:
+        frame.loc[2, column] = ""  # r3: exactly four answers left, all 6: the least that counts
+    for column in [*frame.columns[1:5]]:
+        frame.loc[2, column] = 6
     path = tmp_path / "d.csv"
     frame.to_csv(path, index=False)
-    assert servgap.analyze(path, FIXTURES / "mini.yaml").data_quality.straight_liners == 1
+    assert servgap.analyze(path, FIXTURES / "mini.yaml").data_quality.straight_liners == 2
 
 
 @pytest.mark.parametrize(("offset", "enters"), [(-0.5, False), (0.2, True)])
@@ -701,3 +705,106 @@ def test_a_dimension_without_two_groups_is_skipped_and_the_next_still_tested(tmp
     gaps = respondent_dimension_gaps(frame)
     assert segments["B"].dimensions["TAN"].n == 1
     assert segments["B"].dimensions["TAN"].gap == pytest.approx(gaps["TAN"][5], abs=1e-12)
+
+
+def cronbach(matrix: np.ndarray) -> float:
+    """Cronbach's alpha from its definition: k/(k−1) · (1 − Σ item variances / variance of the sum)."""
+    k = matrix.shape[1]
+    return k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / matrix.sum(axis=1).var(ddof=1))
+
+
+@pytest.mark.parametrize("test", ["ttest", "wilcoxon"])
+def test_every_item_and_dimension_field_on_a_messy_study(tmp_path: Path, test: str) -> None:
+    frame = messy_study().drop(columns=[f"I_{i}" for i in ITEMS] + ["Q"])
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text() + f"analysis:\n  test: {test}\n")
+    result = servgap.analyze(frame, config)
+    assert (result.facets, result.test, result.correction, result.min_segment_n) == (
+        ["expectation", "perception"], test, "holm", 30)
+    assert (result.wilcoxon_method is not None) == (test == "wilcoxon")
+    def expected_test(values: np.ndarray) -> tuple[float, float, tuple[float, float], float, float]:
+        n = len(values)
+        mean, sd = values.mean(), values.std(ddof=1)
+        level = stats.t.ppf(0.975, n - 1)
+        t_result = stats.ttest_1samp(values, 0.0)
+        p = t_result.pvalue if test == "ttest" else r_wilcoxon_p(values)
+        return float(t_result.statistic), float(p), (mean - level * sd / np.sqrt(n), mean + level * sd / np.sqrt(n)), \
+            float(sd), float(r_wilcoxon_p(values))
+
+    p_values = []
+    for item in result.items:
+        e, p = frame[f"E_{item.id}"], frame[f"P_{item.id}"]
+        pairs = e.notna() & p.notna()
+        gaps = (p - e)[pairs].to_numpy()
+        t, p_value, interval, sd, wilcoxon = expected_test(gaps)
+        p_values.append(p_value)
+        assert (item.n, item.reverse, item.dimension) == (int(pairs.sum()), False,
+                                                          "TAN" if item.id[0] == "T" else "REL")
+        assert (item.expectation, item.perception, item.gap) == (
+            pytest.approx(e[pairs].mean(), abs=1e-12), pytest.approx(p[pairs].mean(), abs=1e-12),
+            pytest.approx(gaps.mean(), abs=1e-12))
+        assert (item.gap_sd, item.t, item.p_value, item.effect_size) == (
+            pytest.approx(sd, rel=1e-10), pytest.approx(t, rel=1e-10), pytest.approx(p_value, rel=1e-10),
+            pytest.approx(gaps.mean() / sd, rel=1e-10))
+        assert item.gap_ci == (pytest.approx(interval[0], rel=1e-10), pytest.approx(interval[1], rel=1e-10))
+        assert item.wilcoxon_p == (None if test == "ttest" else pytest.approx(wilcoxon, rel=1e-10))
+        assert item.share_negative == pytest.approx((gaps < 0).mean(), abs=1e-12)
+        assert (item.perception_only, item.perception_n) == (pytest.approx(p.mean(), abs=1e-12), int(p.notna().sum()))
+    assert [item.p_adjusted for item in result.items] == pytest.approx(holm(np.array(p_values)).tolist(), rel=1e-10)
+    assert [item.significant for item in result.items] == [bool(q < 0.05) for q in holm(np.array(p_values))]
+
+    scores = respondent_dimension_gaps(frame)
+    dimension_p = []
+    for dimension in result.dimensions:
+        members = DIMENSIONS[dimension.id]
+        gaps = scores[dimension.id].dropna().to_numpy()
+        t, p_value, interval, sd, wilcoxon = expected_test(gaps)
+        dimension_p.append(p_value)
+        assert (dimension.items, dimension.n, dimension.weight) == (
+            members, len(gaps), pytest.approx(result.overall.weights[dimension.id], abs=1e-12))
+        assert (dimension.gap, dimension.gap_sd, dimension.t, dimension.p_value) == (
+            pytest.approx(gaps.mean(), abs=1e-12), pytest.approx(sd, rel=1e-10), pytest.approx(t, rel=1e-10),
+            pytest.approx(p_value, rel=1e-10))
+        assert dimension.gap_ci == (pytest.approx(interval[0], rel=1e-10), pytest.approx(interval[1], rel=1e-10))
+        assert dimension.wilcoxon_p == (None if test == "ttest" else pytest.approx(wilcoxon, rel=1e-10))
+        assert dimension.share_negative == pytest.approx((gaps < 0).mean(), abs=1e-12)
+        # Perception-only score: each respondent's mean P over the items they rated (half the items).
+        ratings = frame[[f"P_{item}" for item in members]]
+        counted = ratings.notna().sum(axis=1) >= -(-len(members) // 2)
+        servperf = ratings[counted].mean(axis=1)
+        assert (dimension.perception_only, dimension.perception_only_n) == (
+            pytest.approx(servperf.mean(), abs=1e-12), int(counted.sum()))
+        for facet, prefix in (("expectation", "E_"), ("perception", "P_")):
+            complete = frame[[f"{prefix}{item}" for item in members]].dropna().to_numpy()
+            detail = dimension.alpha[facet]
+            alpha = cronbach(complete)
+            n, k = complete.shape
+            low = 1 - (1 - alpha) * stats.f.ppf(0.975, n - 1, (n - 1) * (k - 1))
+            high = 1 - (1 - alpha) * stats.f.ppf(0.025, n - 1, (n - 1) * (k - 1))
+            assert (detail.n, detail.alpha, detail.ci_low, detail.ci_high) == (
+                n, pytest.approx(alpha, rel=1e-10), pytest.approx(low, rel=1e-10), pytest.approx(high, rel=1e-10))
+            if k > 2:
+                for position, item in enumerate(members):
+                    rest = np.delete(complete, position, axis=1)
+                    item_result = {i.id: i for i in result.items}[item]
+                    assert item_result.alpha_if_deleted[facet] == pytest.approx(cronbach(rest), rel=1e-10)
+                    assert item_result.item_total[facet] == pytest.approx(
+                        np.corrcoef(complete[:, position], rest.sum(axis=1))[0, 1], rel=1e-10)
+    assert [d.p_adjusted for d in result.dimensions] == pytest.approx(holm(np.array(dimension_p)).tolist(),
+                                                                       rel=1e-10)
+
+
+def test_data_quality_records_the_reading_and_every_cell_treated_as_missing(tmp_path: Path) -> None:
+    from servgap.results import CellNote
+
+    frame = FRAME.astype(object)
+    frame.loc[2, "P_R1"] = "n/a?"
+    path = tmp_path / "semicolons.csv"
+    frame.to_csv(path, index=False, sep=";")
+    quality = servgap.analyze(path, FIXTURES / "mini.yaml", invalid="missing").data_quality
+    assert (quality.file_format, quality.delimiter, quality.encoding, quality.rows_read, quality.rows_used) == (
+        "csv", ";", "utf-8", 6, 6)
+    assert quality.invalid_as_missing == [
+        CellNote(4, 9, "P_R1", "n/a?", "'n/a?': not a number (treated as missing)")]
+    # Missing cells count blanks and declared codes; invalid cells are counted apart, above.
+    assert quality.missing_cells == {"expectation": 0, "perception": 0, "importance": 0}

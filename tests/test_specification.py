@@ -808,3 +808,15 @@ def test_data_quality_records_the_reading_and_every_cell_treated_as_missing(tmp_
         CellNote(4, 9, "P_R1", "n/a?", "'n/a?': not a number (treated as missing)")]
     # Missing cells count blanks and declared codes; invalid cells are counted apart, above.
     assert quality.missing_cells == {"expectation": 0, "perception": 0, "importance": 0}
+
+
+def test_rows_used_counts_the_respondents_with_a_gap(tmp_path: Path) -> None:
+    frame = FRAME.astype(object)
+    frame.loc[0, [f"E_{item}" for item in ITEMS]] = ""   # r1 rated perceptions only: no gap, not used
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    result = servgap.analyze(path, FIXTURES / "mini.yaml")
+    assert (result.data_quality.rows_read, result.data_quality.rows_used) == (6, 5)
+    assert (result.segment_measure, result.data_quality.platform_detected) == ("gap", True)
+    named = servgap.analyze(path, FIXTURES / "mini.yaml", source="generic").data_quality
+    assert (named.platform, named.platform_detected) == ("generic", False)

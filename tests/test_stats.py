@@ -180,3 +180,31 @@ def test_an_all_zero_column_leaves_the_others_alone() -> None:
     assert np.isnan(result[0])
     assert result[1:].tolist() == pytest.approx([r_wilcoxon_p(columns[:, 1]), r_wilcoxon_p(columns[:, 2])],
                                                 rel=1e-12)
+
+
+def test_alpha_of_two_respondents_and_the_fields_of_an_undefined_alpha() -> None:
+    two = np.array([[1.0, 2.0, 4.0], [3.0, 5.0, 6.0]])
+    # Two respondents are enough: k/(k−1) · (1 − Σ s²_i / s²_total) = 1.5 · (1 − (2 + 4.5 + 2) / 24.5).
+    assert cronbach_alpha(two).alpha == pytest.approx(1.5 * (1 - 8.5 / 24.5), rel=1e-12)
+    one_item = cronbach_alpha(PINGOUIN_ALPHA[:, :1])
+    assert one_item.n == len(PINGOUIN_ALPHA)
+    assert np.isnan(one_item.ci_low) and np.isnan(one_item.ci_high)
+
+
+def test_an_item_without_variance_gets_no_item_total_and_no_warning() -> None:
+    from servgap.stats.reliability import CoMoments
+
+    ratings = np.array([[5.0, 6.0, 5.0], [5.0, 4.0, 6.0], [5.0, 5.0, 5.0], [5.0, 6.0, 4.0]])
+    result = CoMoments(3).add(ratings).reliability()  # item 1 never varies; RuntimeWarnings fail this test
+    assert np.isnan(result.item_total[0])
+    assert np.isfinite(result.item_total[1:]).all()
+
+
+def test_mean_test_of_two_values_and_of_a_constant_difference() -> None:
+    result = mean_test(np.array([[1.0, 2.0], [3.0, 2.0]]), 0.95)
+    reference = stats.ttest_1samp([1.0, 3.0], 0.0)
+    assert result.sd[0] == pytest.approx(np.sqrt(2.0)) and result.p[0] == pytest.approx(reference.pvalue)
+    low, high = stats.t.interval(0.95, 1, loc=2.0, scale=1.0)
+    assert (result.ci_low[0], result.ci_high[0]) == (pytest.approx(low), pytest.approx(high))
+    # A constant, non-zero difference: sd 0, so t and d_z are undefined (not infinite).
+    assert np.isnan(result.t[1]) and np.isnan(result.d_z[1]) and result.mean[1] == 2.0

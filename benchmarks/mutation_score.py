@@ -148,6 +148,216 @@ EQUIVALENT = {
         "every gap without a shortfall gets the same constant, still after every shortfall",
     "servgap.analysis.checklist.x_build_checklist__mutmut_191":
         "an unknown risk still sorts after every risk on [0, 1]",
+    "servgap.analysis.engine.xǁPreparedBlockǁof__mutmut_15":
+        "a missing E is only read through masks (E × paired, listwise rows), so its fill never counts",
+    "servgap.analysis.engine.x_dimension_scores_of__mutmut_24":
+        "answer counts held as floats compare and count the same",
+    "servgap.analysis.engine.x_dimension_scores_of__mutmut_26":
+        "as above",
+    "servgap.analysis.engine.x_dimension_scores_of__mutmut_39":
+        "only 0/0 can occur here ('invalid', not 'divide')",
+    "servgap.analysis.engine.x_dimension_scores_of__mutmut_41":
+        "as above",
+    "servgap.analysis.engine.x_dimension_scores_of__mutmut_51":
+        "np.where(..., None) stored into a float array is NaN",
+    "servgap.analysis.engine.x_dimension_scores_of__mutmut_61":
+        "as above",
+    "servgap.analysis.engine.x_dimension_scores_of__mutmut_71":
+        "as above",
+    "servgap.analysis.engine.x_dimension_scores_of__mutmut_85":
+        "as above",
+    "servgap.analysis.engine.xǁ_WeightedAccumulatorǁadd__mutmut_28":
+        "a zero points total means all points are 0: only 0/0 ('invalid') can occur",
+    "servgap.analysis.engine.xǁ_WeightedAccumulatorǁadd__mutmut_30":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_28":
+        "this branch runs only when some allocation was usable (within > 0)",
+    "servgap.analysis.engine.x__weighted_result__mutmut_50":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_30":
+        "the else branch is unreachable: within > 0 here",
+    "servgap.analysis.engine.x__weighted_result__mutmut_31":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_32":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_33":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_58":
+        "zip of the dimension ids and one weight per dimension: equal lengths",
+    "servgap.analysis.engine.x__weighted_result__mutmut_61":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_62":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_93":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_96":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_97":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_66":
+        "fixed weights name every dimension (the config check refuses a missing one), so the default is never used",
+    "servgap.analysis.engine.x__weighted_result__mutmut_68":
+        "as above",
+    "servgap.analysis.engine.x__weighted_result__mutmut_69":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_11":
+        "counters held as floats: every count is reported through int() or a ratio",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_13":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_16":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_18":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_13":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_15":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_18":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_20":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_23":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_25":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_28":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_30":
+        "as above",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁ__init____mutmut_18":
+        "as above",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁ__init____mutmut_20":
+        "as above",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁ__init____mutmut_24":
+        "as above",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁ__init____mutmut_26":
+        "as above",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁ__init____mutmut_31":
+        "as above",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁ__init____mutmut_33":
+        "as above",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁresults__mutmut_1":
+        "zero counts are replaced by NaN before dividing, so no warning arises and 0/0 would give the same NaN",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁresults__mutmut_2":
+        "as above",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁresults__mutmut_3":
+        "as above",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁresults__mutmut_4":
+        "as above",
+    "servgap.analysis.engine.xǁ_SegmentAccumulatorǁresults__mutmut_17":
+        "as above",
+    "servgap.analysis.engine.x__ratio__mutmut_2":
+        "a share's numerator is 0 when its count is: only 0/0 ('invalid') occurs, and the result is float",
+    "servgap.analysis.engine.x__ratio__mutmut_4":
+        "as above",
+    "servgap.analysis.engine.x__ratio__mutmut_10":
+        "as above",
+    "servgap.analysis.engine.x__ratio__mutmut_12":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_14":
+        "the config allows adequate and desired only together",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_42":
+        "a weighted accumulator without points columns adds nothing and falls back as none would",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_185":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_81":
+        "buffers for facets the data lacks are allocated and never read",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_85":
+        "buffer layout and reuse: the same values in other memory",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_88":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_97":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_99":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_125":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_128":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_134":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_137":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_162":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_165":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_168":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_171":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_111":
+        "an extra, empty block adds nothing",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_489":
+        "tolerance data has no expectation and E/P data no tolerance: 'and' and 'or' agree",
+    "servgap.analysis.engine.x_segment_tests_of__mutmut_1":
+        "the default confidence is never used: the engine passes the analysis's",
+    "servgap.analysis.engine.x_segment_tests_of__mutmut_53":
+        "ignoring every warning category instead of RuntimeWarning: scipy raises no other here",
+    "servgap.analysis.engine.x_segment_tests_of__mutmut_55":
+        "as above",
+    "servgap.analysis.engine.x_segment_tests_of__mutmut_68":
+        "without rows the adjusted values are never read",
+    "servgap.analysis.engine.x_segment_tests_of__mutmut_75":
+        "as above",
+    "servgap.stats.moments.xǁMomentsǁ__init____mutmut_3":
+        "counts held as floats are reported through int()",
+    "servgap.stats.moments.xǁMomentsǁ__init____mutmut_5":
+        "as above",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_5":
+        "only 0/0 can occur ('invalid', not 'divide')",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_7":
+        "as above",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_25":
+        "deviations of an empty column are multiplied by an all-false mask and its m2 is discarded (has_block)",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_27":
+        "as above",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_36":
+        "einsum subscripts are labels only: upper case works the same",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_42":
+        "nothing in this block can divide by zero or produce an invalid value that warns",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_43":
+        "as above",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_44":
+        "as above",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_45":
+        "as above",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_58":
+        "where a column has no new values its share is 0, so the fill value is multiplied away",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_66":
+        "as above",
+    "servgap.stats.moments.xǁMomentsǁadd_present__mutmut_74":
+        "as above",
+    "servgap.stats.moments.xǁMomentsǁsummary__mutmut_27":
+        "with n = 1, m2 is 0 and 0/0 is NaN anyway; t with 0 degrees of freedom is NaN",
+    "servgap.stats.moments.xǁMomentsǁsummary__mutmut_42":
+        "as above",
+    "servgap.stats.moments.x_welch_test__mutmut_6":
+        "scipy returns NaN for a sample of one, as the guard does",
+    "servgap.stats.moments.x_welch_test__mutmut_14":
+        "simplefilter's default category is Warning, which includes the one scipy raises",
+    "servgap.stats.moments.x_welch_test__mutmut_20":
+        "scipy reads equal_var=None as false: Welch's test",
+    "servgap.stats.reliability.x__alpha_from_covariance__mutmut_26":
+        "a total variance of 0 makes alpha 0/0 = NaN anyway",
+    "servgap.stats.reliability.xǁCoMomentsǁadd__mutmut_18":
+        "incomplete rows get weight 0, so their fill never counts",
+    "servgap.stats.reliability.xǁCoMomentsǁadd_rows__mutmut_6":
+        "astype(None) is float64",
+    "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_1":
+        "the default confidence is never used: callers pass theirs",
+    "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_6":
+        "float('NAN') is NaN",
+    "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_35":
+        "alpha, its interval and item-total correlations are ratios of covariances: a constant factor cancels",
+    "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_36":
+        "as above",
+    "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_130":
+        "thresholds that differ only for a denominator within 1e-12 of zero",
+    "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_131":
+        "as above",
+    "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_137":
+        "as above",
 }
 
 

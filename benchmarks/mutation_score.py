@@ -288,6 +288,10 @@ EQUIVALENT = {
         "as above",
     "servgap.analysis.engine.x_analyze_with_scores__mutmut_111":
         "an extra, empty block adds nothing",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_73":
+        "tolerance data has no expectation and E/P data no tolerance: 'and not' and 'or not' agree",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_76":
+        "np.full_like(float array, None) is filled with NaN",
     "servgap.analysis.engine.x_analyze_with_scores__mutmut_489":
         "tolerance data has no expectation and E/P data no tolerance: 'and' and 'or' agree",
     "servgap.analysis.engine.x_segment_tests_of__mutmut_1":

@@ -820,3 +820,22 @@ def test_rows_used_counts_the_respondents_with_a_gap(tmp_path: Path) -> None:
     assert (result.segment_measure, result.data_quality.platform_detected) == ("gap", True)
     named = servgap.analyze(path, FIXTURES / "mini.yaml", source="generic").data_quality
     assert (named.platform, named.platform_detected) == ("generic", False)
+
+
+def test_segment_significance_follows_the_configured_confidence(tmp_path: Path) -> None:
+    frame = messy_study().drop(columns=[f"I_{i}" for i in ITEMS] + ["Q"])
+    config = tmp_path / "c.yaml"
+    config.write_text((FIXTURES / "mini.yaml").read_text()
+                      + "data:\n  segments: [branch]\nanalysis:\n  confidence: 0.51\n  min_segment_n: 10\n")
+    tests = servgap.analyze(frame, config).segment_tests
+    assert tests and all(test.significant == (test.p_adjusted < 0.49) for test in tests)
+    assert any(0.05 <= test.p_adjusted < 0.49 for test in tests)  # where 95% and 51% disagree
+
+
+def test_zone_data_has_no_gap_to_test_even_under_wilcoxon(tmp_path: Path) -> None:
+    from tests.test_review_defects import MINIMUM, PERCEIVED, zone_study
+
+    rows = [(low, (9, 9, 9), seen) for low, seen in zip(MINIMUM, PERCEIVED, strict=True)]
+    data, config = zone_study(tmp_path, rows, "analysis:\n  test: wilcoxon\n")
+    (dimension,) = servgap.analyze(data, config).dimensions
+    assert dimension.n == 0 and dimension.wilcoxon_p is not None and np.isnan(dimension.wilcoxon_p)

@@ -356,6 +356,10 @@ EQUIVALENT = {
         "alpha, its interval and item-total correlations are ratios of covariances: a constant factor cancels",
     "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_36":
         "as above",
+    "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_113":
+        "an item-total denominator is 0 only when its covariance numerator is 0 too: 0/0 ('invalid'), never 'divide'",
+    "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_115":
+        "as above",
     "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_130":
         "thresholds that differ only for a denominator within 1e-12 of zero",
     "servgap.stats.reliability.xǁCoMomentsǁreliability__mutmut_131":

@@ -19,7 +19,6 @@ Martilla, J. A. and James, J. C. (1977), Journal of Marketing 41(1), 77–79.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from servgap.analysis.importance import item_importance
 from servgap.data.responses import Responses
@@ -61,6 +60,8 @@ def importance_performance(config: InstrumentConfig, assessment: Assessment, res
         source = "dimension_weights"
         importance = item_importance(assessment)
     elif responses.overall_quality is not None:
+        from scipy import stats  # only for derived importance: scipy.stats is slow to import
+
         source = "derived"
         perception = responses.matrix(Facet.PERCEPTION)
         importance = np.full(len(ids), np.nan)

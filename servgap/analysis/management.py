@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
 from servgap.analysis.engine import analyze
 from servgap.data import rules as data_rules
@@ -370,6 +369,8 @@ def priority_comparison(config: InstrumentConfig, assessment: Assessment, data: 
     usable = np.isfinite(customer) & np.isfinite(manager)
     if usable.sum() < 3:
         return None
+    from scipy import stats  # only with managers' data: scipy.stats is slow to import
+
     customer_rank = stats.rankdata(-customer[usable])
     manager_rank = stats.rankdata(-manager[usable])
     rho = stats.spearmanr(customer[usable], manager[usable])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from servgap.stats.moments import FloatArray
 
@@ -66,6 +65,8 @@ def benjamini_hochberg(p_values: FloatArray) -> FloatArray:
     adjusted = np.full_like(p_values, np.nan, dtype=float)
     defined = ~np.isnan(p_values)
     if defined.any():
+        from scipy import stats  # only for this correction: scipy.stats is slow to import
+
         adjusted[defined] = stats.false_discovery_control(p_values[defined], method="bh")
     return adjusted
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special
 
 FloatArray = NDArray[np.float64]
 
@@ -126,9 +126,11 @@ class Moments:
             sd = np.sqrt(np.where(n > 1, self.m2 / (n - 1), np.nan))
             standard_error = sd / np.sqrt(n)
             dof = np.where(n > 1, n - 1, np.nan)
-            critical = stats.t.ppf(1 - (1 - confidence) / 2, dof)
+            # Student's t quantile and tail through scipy.special, as scipy.stats.t computes them,
+            # without importing scipy.stats (0.8 s) on every run.
+            critical = special.stdtrit(dof, 1 - (1 - confidence) / 2)
             t = np.where(standard_error > 0, mean / standard_error, np.nan)
-            p = 2 * stats.t.sf(np.abs(t), dof)
+            p = 2 * special.stdtr(dof, -np.abs(t))
             d_z = np.where(sd > 0, mean / sd, np.nan)
         return MeanTest(n=n.copy(), mean=mean, sd=sd, ci_low=mean - critical * standard_error,
                         ci_high=mean + critical * standard_error, t=t, p=p, d_z=d_z)
@@ -175,6 +177,8 @@ def welch_test(after: FloatArray, before: FloatArray, confidence: float) -> tupl
     after, before = after[~np.isnan(after)], before[~np.isnan(before)]
     if len(after) < 2 or len(before) < 2:
         return math.nan, math.nan, (math.nan, math.nan)
+    from scipy import stats
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # zero variance in a sample: the test is still defined
         result = stats.ttest_ind(after, before, equal_var=False)

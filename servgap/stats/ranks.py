@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import stats
 
 from servgap.stats.moments import FloatArray
 
@@ -64,6 +63,8 @@ def wilcoxon_p(differences: FloatArray) -> FloatArray:
     >>> round(float(wilcoxon_p(np.array([[-2.0], [-1.0], [-2.0], [-1.0], [-2.0], [-1.0]]))[0]), 4)
     0.032
     """
+    from scipy import stats  # only when a rank test is asked for: scipy.stats is slow to import
+
     result = np.full(differences.shape[1], np.nan)
     for column in range(differences.shape[1]):
         observed = differences[:, column]

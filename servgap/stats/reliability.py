@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from servgap.stats.moments import FloatArray
 
@@ -120,8 +120,9 @@ class CoMoments:
         if not np.isnan(alpha):
             dfn, dfd = n - 1, (n - 1) * (k - 1)
             tail = (1 - confidence) / 2
-            ci_low = float(1 - (1 - alpha) * stats.f.ppf(1 - tail, dfn, dfd))
-            ci_high = float(1 - (1 - alpha) * stats.f.ppf(tail, dfn, dfd))
+            # The F quantile through scipy.special (as scipy.stats.f computes it).
+            ci_low = float(1 - (1 - alpha) * special.fdtri(dfn, dfd, 1 - tail))
+            ci_high = float(1 - (1 - alpha) * special.fdtri(dfn, dfd, tail))
         rest_variance = total - 2 * row_sums + variances
         if k > 2:
             if_deleted = _alpha_from_covariance(variances.sum() - variances, rest_variance, k - 1)

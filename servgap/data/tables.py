@@ -193,7 +193,10 @@ def _read_csv(source: Source, options: ReadOptions) -> Table:
                       "the encoding with --encoding") from None
     # Blank lines (and lines of delimiters only) are no respondents, as in a spreadsheet, but they
     # keep their row numbers so that every message names the row a spreadsheet shows.
-    empty = frame.isna().all(axis=1).to_numpy()
+    # Only rows whose first cell is blank can be empty: the whole-row check runs on those alone.
+    empty = frame[0].isna().to_numpy(copy=True) if len(frame.columns) else np.zeros(len(frame), dtype=bool)
+    if empty.any():
+        empty[empty] = frame[empty].isna().all(axis=1).to_numpy()
     if empty.any():
         row_numbers = (np.arange(len(frame), dtype=np.int64) + 2)[~empty]
         return Table(frame[~empty].reset_index(drop=True), headers, "csv", encoding, delimiter, row_numbers)

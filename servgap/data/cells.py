@@ -12,7 +12,7 @@ import pandas as pd
 from servgap.data import rules as data_rules
 from servgap.data.issues import DataIssue, short_text
 from servgap.findings import Rule
-from servgap.instrument.models import InstrumentConfig
+from servgap.instrument.models import InstrumentConfig, answer_key
 from servgap.stats.moments import FloatArray
 
 
@@ -84,8 +84,6 @@ class CellValidator:
         """
         if not self.answer_points or not value_labels:
             return None
-        from servgap.instrument.models import answer_key
-
         points = {code: self.answer_points.get(answer_key(text)) for code, text in value_labels.items()}
         if any(point is None for point in points.values()):
             return None
@@ -94,8 +92,9 @@ class CellValidator:
     def _points_of_labels(self, text: pd.Series) -> FloatArray:
         """Answers exported as label text ("Strongly agree", "非常同意"): their scale points, NaN when
         a text is no label. Keys compare as :func:`answer_key` does (width, case and spacing aside)."""
-        keys = text.str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
-        return np.asarray(keys.map(self.answer_points).to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
+        # answer_key once per distinct text (a column of labels holds a handful), then a lookup per cell.
+        points = {value: self.answer_points.get(answer_key(value), np.nan) for value in text.unique()}
+        return np.asarray(text.map(points).to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
 
 
 CHECK_ROWS = 1 << 16

@@ -8,7 +8,6 @@ span several parts of a config (unique ids, weights totalling 100, references) l
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -79,14 +78,23 @@ class Scale(_Strict):
         return {key: point for key, point in points.items() if key not in ambiguous}
 
 
+def loose_text(text: str) -> str:
+    """Text as a reader sees it: Unicode width folded (NFKC), runs of whitespace as one space, none at
+    the ends. Headers are matched in this form when none is exactly the same.
+
+    >>> loose_text(" 1. Prompt\u3000  service "), loose_text("Ｅ_q1")
+    ('1. Prompt service', 'E_q1')
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
 def answer_key(text: str) -> str:
-    """An answer text as servgap compares it: Unicode-width-folded (NFKC), case-folded, with runs of
-    whitespace as one space and none at the ends.
+    """An answer text as servgap compares it: :func:`loose_text`, case-folded.
 
     >>> answer_key("  Strongly\u3000 AGREE "), answer_key("ｓｔｒｏｎｇｌｙ agree")
     ('strongly agree', 'strongly agree')
     """
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    return loose_text(text).casefold()
 
 
 class Instrument(_Strict):

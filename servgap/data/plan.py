@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from servgap.data import rules as data_rules
 from servgap.data.issues import DataIssue, short_text
 from servgap.instrument.columns import item_column, points_column, stated_importance_column
-from servgap.instrument.models import Facet, InstrumentConfig
+from servgap.instrument.models import Facet, InstrumentConfig, loose_text
 
 FACET_CODES = {
     "e": Facet.EXPECTATION, "expectation": Facet.EXPECTATION,
@@ -67,28 +68,46 @@ def show_invisible(text: str) -> str:
     return "".join(shown)
 
 
-def loose_header(text: str) -> str:
-    """A header as it is matched when no header is exactly the same: Unicode width folded (NFKC) and
-    whitespace runs as one space — differences no reader sees (a double space, a full-width letter).
+@dataclass(frozen=True)
+class HeaderIndex:
+    """Where each header stands: by its exact text, by :func:`loose_text` (differences no reader
+    sees: a double space, a full-width letter), and by the question text of a platform's second
+    header row (Qualtrics) — looked up in that order."""
 
-    >>> loose_header("1. Prompt  service ") == loose_header("1. Prompt service"), loose_header("Ｅ_q1")
-    (True, 'E_q1')
-    """
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    headers: list[str]
+    exact: dict[str, list[int]]
+    loose: dict[str, list[int]]
+    questions: dict[str, list[int]]
 
+    @classmethod
+    def of(cls, headers: list[str], questions: tuple[str, ...] = ()) -> HeaderIndex:
+        def positions(texts: list[str] | tuple[str, ...], key: Callable[[str], str]) -> dict[str, list[int]]:
+            found: dict[str, list[int]] = {}
+            for index, text in enumerate(texts):
+                if text.strip():
+                    found.setdefault(key(text), []).append(index)
+            return found
 
-def header_positions(headers: list[str], questions: tuple[str, ...] = ()) -> dict[str, list[int]]:
-    """Column positions by exact header text, by :func:`loose_header`, and by the question texts of a
-    platform's second header row (Qualtrics), each under keys of their own."""
-    positions: dict[str, list[int]] = {}
-    for index, header in enumerate(headers):
-        positions.setdefault(header, []).append(index)
-    for index, header in enumerate(headers):
-        positions.setdefault("\0" + loose_header(header), []).append(index)
-    for index, question in enumerate(questions):
-        if question.strip():
-            positions.setdefault("\1" + loose_header(question), []).append(index)
-    return positions
+        return cls(headers, positions(headers, str), positions(headers, loose_text), positions(questions, loose_text))
+
+    def matches(self, text: str) -> list[int]:
+        """The columns a header text names (several when it is repeated; none when absent)."""
+        return self.exact.get(text.strip()) or self.loose.get(loose_text(text)) or \
+            self.questions.get(loose_text(text)) or []
+
+    def resolve(self, ref: int | str) -> int | str | None:
+        """Column index for a header text or 1-based position; None if absent; 'ambiguous' if repeated.
+
+        >>> index = HeaderIndex.of(["id", "P_T1", "P  T2", "P_T1"])
+        >>> index.resolve("P T2"), index.resolve(2), index.resolve("P_T1"), index.resolve("nope")
+        (2, 1, 'ambiguous', None)
+        """
+        if isinstance(ref, int):
+            return ref - 1 if 1 <= ref <= len(self.headers) else None
+        found = self.matches(ref)
+        if not found:
+            return None
+        return found[0] if len(found) == 1 else "ambiguous"
 
 
 def difference(wanted: str, found: str) -> str:
@@ -112,19 +131,6 @@ def difference(wanted: str, found: str) -> str:
     return f"the config has '{show_invisible(shown_wanted)}', the file '{show_invisible(shown_found)}'"
 
 
-def resolve_column(ref: int | str, headers: list[str], positions: dict[str, list[int]]) -> int | str | None:
-    """Column index for a header text or 1-based position; None if absent; 'ambiguous' if repeated.
-
-    The exact header wins; otherwise a header equal but for whitespace runs and Unicode width."""
-    if isinstance(ref, int):
-        return ref - 1 if 1 <= ref <= len(headers) else None
-    found = positions.get(ref.strip()) or positions.get("\0" + loose_header(ref)) or \
-        positions.get("\1" + loose_header(ref))
-    if not found:
-        return None
-    return found[0] if len(found) == 1 else "ambiguous"
-
-
 def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[DataIssue],
                  facet_labels: dict[Facet, str] | None = None, platform_id: str | None = None,
                  questions: tuple[str, ...] = ()) -> ColumnPlan:
@@ -134,14 +140,13 @@ def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Data
     ResponseId…), used when the config does not name an id column the file has; ``questions`` are
     the question texts of its second header row, by which a column may be mapped too."""
 
-    positions = header_positions(headers, questions)
+    index_of = HeaderIndex.of(headers, questions)
     mapping = config.data
 
     def locate(ref: int | str, what: str) -> int | None:
-        index = resolve_column(ref, headers, positions)
+        index = index_of.resolve(ref)
         if index == "ambiguous":
-            repeated = positions.get(str(ref).strip()) or positions.get("\0" + loose_header(str(ref))) or \
-                positions["\1" + loose_header(str(ref))]
+            repeated = index_of.matches(str(ref))
             issues.append(DataIssue(data_rules.AMBIGUOUS_HEADER, 1, repeated[1] + 1, str(ref),
                                     f"header '{short_text(str(ref))}' ({what}) appears in columns "
                                     f"{', '.join(str(p + 1) for p in repeated)}; map it by position instead"))
@@ -185,7 +190,7 @@ def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Data
         wanted = {
             d.id: points_column(config, d.id) for d in config.dimensions
         }
-        found = {d: resolve_column(ref, headers, positions) for d, ref in wanted.items()}
+        found = {d: index_of.resolve(ref) for d, ref in wanted.items()}
         explicit = bool(mapping.importance_columns)
         if explicit or any(isinstance(index, int) for index in found.values()):
             # Some importance columns exist (or were named): then all must, or weighting is ambiguous.
@@ -198,7 +203,7 @@ def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Data
     id_column: int | None = None
     if mapping.respondent_id is not None:
         explicit_id = "respondent_id" in mapping.model_fields_set
-        if explicit_id or resolve_column(mapping.respondent_id, headers, positions) is not None:
+        if explicit_id or index_of.resolve(mapping.respondent_id) is not None:
             id_column = locate(mapping.respondent_id, "the respondent id")
         elif platform_id is not None:
             id_column = locate(platform_id, "the respondent id")
@@ -210,7 +215,7 @@ def plan_columns(config: InstrumentConfig, headers: list[str], issues: list[Data
     importance_columns: dict[str, int] | None = None
     wanted_importance = {item.id: stated_importance_column(config, item.id)
                          for _, item in config.items()}
-    if any(isinstance(resolve_column(ref, headers, positions), int) for ref in wanted_importance.values()):
+    if any(isinstance(index_of.resolve(ref), int) for ref in wanted_importance.values()):
         # Stated item importance is all-or-none, like the importance points.
         importance_columns = {}
         for item_id, ref in wanted_importance.items():

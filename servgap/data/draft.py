@@ -68,8 +68,13 @@ class Draft:
 
     config: dict[str, object]
     source: SourceInfo
-    items: int
     open_points: list[str] = field(default_factory=list)
+
+    @property
+    def items(self) -> int:
+        """How many items were paired (the items the draft maps to columns)."""
+        data = self.config["data"]
+        return len(data["columns"]) if isinstance(data, dict) else 0
 
 
 def _split(text: str) -> tuple[str, str]:
@@ -229,7 +234,7 @@ def draft_config(path: Path, template: dict[str, object] | None = None, template
     if source.platform != "generic":
         data["source"] = source.platform
     config = {"format_version": 1, "instrument": instrument, "dimensions": dimensions, "data": data}
-    return Draft(config, source, len(drafted_items), open_points)
+    return Draft(config, source, open_points)
 
 
 def _likeness(first: str, second: str) -> float:

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from servgap.data import rules as data_rules
 from servgap.data.issues import DataIssue, short_text
 from servgap.findings import Rule
 from servgap.instrument.models import InstrumentConfig, answer_key
 from servgap.stats.moments import FloatArray
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class CellValidator:
@@ -52,6 +55,8 @@ class CellValidator:
         ``kind`` is 'scale' (a whole point on the scale) or 'points' (a non-negative number). A plain
         float column is returned as it is (a view, no copy): large files are never duplicated.
         """
+        import pandas as pd  # a column from a table: pandas is loaded already
+
         if column.dtype == np.float64:
             values = column.to_numpy()
             missing = np.isnan(values)
@@ -70,10 +75,29 @@ class CellValidator:
             if kind == "scale" and self.answer_points and unread.any():
                 values[unread] = self._points_of_labels(text[unread])
             invalid = ~missing & np.isnan(values)
+        missing, invalid = self.classify(values, missing, invalid, kind)
+        return values, missing, invalid
+
+    def classify(self, values: np.ndarray, missing: np.ndarray, invalid: np.ndarray,
+                 kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """The masks of missing and invalid cells of a column of numbers (floats, or integers from a
+        columnar reader): declared numeric missing codes are missing, numbers off the scale (or negative
+        points) invalid. ``missing`` and ``invalid`` are the cells already known as such (blanks, text),
+        updated in place."""
         for code in self.numeric_codes:
             missing |= values == code
         invalid |= self._out_of_range(values, kind) & ~missing
-        return values, missing, invalid
+        return missing, invalid
+
+    def all_valid_between(self, minimum: float, maximum: float, kind: str) -> bool:
+        """Whether every number from ``minimum`` to ``maximum`` (a column's range) is a valid answer
+        that no missing code claims: then a column of whole numbers needs no cell-by-cell check.
+        """
+        if kind == "scale" and not (self.low <= minimum and maximum <= self.high):
+            return False
+        if kind == "points" and not (minimum >= 0 and math.isfinite(maximum)):
+            return False
+        return not any(minimum <= code <= maximum for code in self.numeric_codes.tolist())
 
 
     def points_of_codes(self, value_labels: dict[float, str]) -> dict[float, float] | None:

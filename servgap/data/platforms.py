@@ -29,12 +29,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from servgap.data.tables import Table
 from servgap.instrument.models import PLATFORM_NAMES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from servgap.data.tables import Table
 
 _GOOGLE_TIMESTAMPS = {"timestamp", "时间戳记", "時間戳記", "marca temporal", "horodateur", "zeitstempel",
                       "タイムスタンプ", "carimbo de data/hora", "informazioni cronologiche", "타임스탬프"}
@@ -77,15 +81,23 @@ def _lowered(headers: list[str]) -> set[str]:
 def detect(table: Table) -> str:
     """The platform whose fingerprints the table's headers carry ("generic" when none).
 
+    >>> import pandas as pd
     >>> from servgap.data.tables import Table
     >>> detect(Table(pd.DataFrame(), ["StartDate", "EndDate", "ResponseId", "Q1_1"], "csv"))
     'qualtrics'
-    >>> detect(Table(pd.DataFrame(), ["序号", "提交答卷时间", "1、服务"], "csv"))
-    'wjx'
     """
     if table.file_format in ("spss", "stata"):
         return table.file_format
-    lowered = _lowered(table.headers)
+    return detect_headers(table.headers)
+
+
+def detect_headers(headers: list[str]) -> str:
+    """The platform whose fingerprints a CSV or XLSX export's headers carry ("generic" when none).
+
+    >>> detect_headers(["序号", "提交答卷时间", "1、服务"])
+    'wjx'
+    """
+    lowered = _lowered(headers)
     if {"startdate", "enddate", "responseid"} <= lowered or {"responseid", "responseset"} <= lowered:
         return "qualtrics"
     if {"respondent id", "collector id"} <= lowered:
@@ -94,7 +106,7 @@ def detect(table: Table) -> str:
         return "wjx"
     if "id" in lowered and ({"start time", "completion time"} <= lowered or {"开始时间", "完成时间"} <= lowered):
         return "microsoft_forms"
-    if table.headers and " ".join(table.headers[0].split()).casefold() in _GOOGLE_TIMESTAMPS:
+    if headers and " ".join(headers[0].split()).casefold() in _GOOGLE_TIMESTAMPS:
         return "google_forms"
     return "generic"
 
@@ -122,8 +134,27 @@ def recognise(table: Table, platform: str | None = None) -> tuple[Table, SourceI
         questions = tuple(_cells(table.frame.iloc[0]))
     if extra:
         table = _drop_rows(table, extra, headers)
-    id_header = next((header for header in _ID_HEADERS.get(name, ()) if header in table.headers), None)
-    return table, SourceInfo(name, 1 + extra, detected, id_header, _SKIP_MARKERS.get(name, ()), questions)
+    return table, _source_info(name, table.headers, detected, extra, questions)
+
+
+#: Platforms whose exports may carry header rows below the first (read by :func:`recognise`).
+_MULTI_HEADER = ("qualtrics", "surveymonkey")
+
+
+def plain_source(headers: list[str], platform: str | None = None) -> SourceInfo | None:
+    """What :func:`recognise` finds for a CSV export with one header row, from its headers alone;
+    None when the platform may have written more header rows (its rows must then be looked at)."""
+    detected = platform in (None, "auto")
+    name = detect_headers(headers) if detected else str(platform)
+    if name in _MULTI_HEADER or name in ("spss", "stata"):
+        return None
+    return _source_info(name, headers, detected, 0, ())
+
+
+def _source_info(name: str, headers: list[str], detected: bool, extra: int,
+                 questions: tuple[str, ...]) -> SourceInfo:
+    id_header = next((header for header in _ID_HEADERS.get(name, ()) if header in headers), None)
+    return SourceInfo(name, 1 + extra, detected, id_header, _SKIP_MARKERS.get(name, ()), questions)
 
 
 def _cells(row: pd.Series) -> list[str]:
@@ -183,6 +214,7 @@ def _joined_headers(names: list[str], sub_row: pd.Series) -> list[str]:
     """SurveyMonkey's two header rows as one: a question's text carries over the blank headers of its
     other columns; a sub-question joins it as ``Question [Sub-question]``.
 
+    >>> import pandas as pd
     >>> _joined_headers(["Respondent ID", "How was it?", "", "Age"],
     ...                 pd.Series(["", "Staff", "Speed", "Response"]))
     ['Respondent ID', 'How was it? [Staff]', 'How was it? [Speed]', 'Age']

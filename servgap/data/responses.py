@@ -8,101 +8,27 @@ None) and every data issue found, each naming the spreadsheet row (header = row 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from servgap.data import rules as data_rules
+from servgap.data.assembly import ColumnReader, Responses, assemble, with_segments
 from servgap.data.cells import CellValidator, collect_invalid
 from servgap.data.issues import DataIssue, Refusal
 from servgap.data.options import InvalidPolicy, Layout, ReadOptions
 from servgap.data.plan import ColumnPlan, plan_columns
-from servgap.data.platforms import SourceInfo, recognise
-from servgap.data.tables import Table, read_table, table_from_frame
+from servgap.data.platforms import SourceInfo
 from servgap.instrument.models import Facet, InstrumentConfig
-from servgap.stats.moments import FloatArray
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-@dataclass
-class FacetColumns:
-    """One facet's answers, kept as the column arrays the reader produced (no second copy).
-
-    ``values[j]`` holds item j's numbers; ``blank[j]``, where present, marks cells to treat as
-    missing (declared missing codes, or invalid cells under ``--invalid missing``).
-    """
-
-    values: list[FloatArray]
-    blank: dict[int, np.ndarray]
-
-
-@dataclass
-class Responses:
-    """Survey answers mapped onto an instrument, in config item order.
-
-    Answers are read block by block with :meth:`block` (respondents × items, NaN = missing,
-    negatively worded items recoded ``L + U − x``) or whole with :meth:`matrix`. ``points`` is a
-    respondents × dimensions array of importance points, or None when the file has none.
-    """
-
-    path: str
-    file_format: str
-    encoding: str | None
-    delimiter: str | None
-    rows_read: int
-    respondent_ids: list[str]
-    ids_from_rows: bool
-    item_ids: list[str]
-    facets: dict[Facet, FacetColumns]
-    reverse: np.ndarray
-    scale: tuple[int, int]
-    points: FloatArray | None
-    segments: dict[str, np.ndarray]
-    columns: dict[str, str]
-    invalid_as_missing: list[DataIssue] = field(default_factory=list)
-    #: stated importance per item (respondents × items, on the item scale), when the file has it
-    item_importance: FloatArray | None = None
-    #: an overall-quality rating per respondent, when the config names its column
-    overall_quality: FloatArray | None = None
-    missing_cells: dict[str, int] = field(default_factory=dict)
-    #: the survey platform that wrote the file, and how its layout was read
-    source: SourceInfo = field(default_factory=lambda: SourceInfo("generic", 1, True))
-
-    def block(self, facet: Facet, rows: slice, out: FloatArray | None = None) -> FloatArray:
-        """Answers of ``rows`` as a column-major respondents × items array (written into ``out``)."""
-        start, stop, _ = rows.indices(self.rows_read)
-        height = stop - start
-        if out is None:
-            out = np.empty((height, len(self.item_ids)), order="F")
-        out = out[:height]
-        stored = self.facets[facet]
-        for position, column in enumerate(stored.values):
-            out[:, position] = column[start:stop]
-        for position, mask in stored.blank.items():
-            out[mask[start:stop], position] = np.nan
-        if self.reverse.any():
-            low, high = self.scale
-            out[:, self.reverse] = low + high - out[:, self.reverse]
-        return out
-
-    def matrix(self, facet: Facet) -> FloatArray:
-        """All answers of a facet as one respondents × items array."""
-        return self.block(facet, slice(None))
-
-    def subset(self, rows: np.ndarray) -> Responses:
-        """The respondents where ``rows`` (a boolean mask) is true, e.g. one wave of a tracking study."""
-        facets = {facet: FacetColumns([column[rows] for column in stored.values],
-                                      {position: mask[rows] for position, mask in stored.blank.items()})
-                  for facet, stored in self.facets.items()}
-        return replace(
-            self, rows_read=int(rows.sum()), respondent_ids=[i for i, keep in zip(self.respondent_ids, rows,
-                                                                                     strict=True) if keep],
-            facets=facets, points=None if self.points is None else self.points[rows],
-            segments={name: values[rows] for name, values in self.segments.items()},
-            item_importance=None if self.item_importance is None else self.item_importance[rows],
-            overall_quality=None if self.overall_quality is None else self.overall_quality[rows],
-        )
+    from servgap.data.tables import Table
 
 
 @dataclass
@@ -123,6 +49,10 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
                    facet_labels: dict[Facet, str] | None = None, ids_unique_within: str | None = None) -> ReadOutcome:
     """Read ``path`` and map it onto ``config``; see :class:`ReadOutcome`.
 
+    A plain numeric CSV export is read by the columnar reader (``data/columnar.py``: only the mapped
+    columns, as narrow integers, validated a column at a time); every other file, and any file in
+    which something must be reported, by the table reader below, which names each problem.
+
     Parameters
     ----------
     path:
@@ -137,58 +67,45 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
         the same respondent may then answer in several waves.
     """
     options = options or ReadOptions()
+    frame = _is_frame(path)
+    if not frame:
+        from servgap.data.columnar import read_plain_csv
+
+        plain = read_plain_csv(config, Path(path), options, segment_by, facet_labels, ids_unique_within)  # type: ignore[arg-type]
+        if plain is not None:
+            return ReadOutcome(plain, [])
+    from servgap.data.platforms import recognise
+    from servgap.data.tables import read_table, table_from_frame
+
     issues: list[DataIssue] = []
     try:
-        table = table_from_frame(path) if isinstance(path, pd.DataFrame) else read_table(path, options)
+        table = table_from_frame(path) if frame else read_table(path, options)  # type: ignore[arg-type]
     except Refusal as refusal:
         return ReadOutcome(None, [refusal.issue])
     table, source = recognise(table, options.source or config.data.source)
     table, config_for_columns = _widen_if_long(table, config, options, issues)
     if any(issue.is_error for issue in issues):
         return ReadOutcome(None, issues)
-    plan = plan_columns(_with_segments(config_for_columns, config, segment_by), table.headers, issues, facet_labels,
+    plan = plan_columns(with_segments(config_for_columns, config, segment_by), table.headers, issues, facet_labels,
                         source.id_header, source.question_texts)
     _explain_missing_columns(plan, config_for_columns, table, issues)
     if issues:
         return ReadOutcome(None, issues)
-
-    reader = _ColumnReader(table, config, options, issues, source.skip_markers)
-    item_ids = [item.id for _, item in config.items()]
-    facets = {facet: reader.facet(facet, [plan.item_columns[(item_id, facet)] for item_id in item_ids], item_ids)
-              for facet in config.instrument.facets}
-    points = None
-    if plan.points_columns is not None:
-        points = np.empty((len(table.frame), len(config.dimensions)), order="F")
-        for position, dimension in enumerate(config.dimensions):
-            column = plan.points_columns[dimension.id]
-            points[:, position] = reader.checked(column, "points")
-            reader.used[f"{dimension.id}.importance"] = table.headers[column]
-        reader.missing_cells["importance"] = int(np.isnan(points).sum())
-    item_importance = None
-    if plan.importance_columns is not None:
-        item_importance = np.column_stack([reader.checked(plan.importance_columns[item_id], "scale")
-                                           for item_id in item_ids])
-    overall_quality = reader.checked(plan.overall_column, "scale") if plan.overall_column is not None else None
-    within = plan.segment_columns.get(ids_unique_within) if ids_unique_within else None
-    ids, ids_from_rows = _respondent_ids(table, plan.id_column, reader.row_numbers, issues, within)
-    segments = {name: _as_text(table.frame[column]).astype(object).where(lambda v: v.notna(), None).to_numpy()
-                for name, column in plan.segment_columns.items()}
+    reader = _TableColumns(table, config, options, issues, source.skip_markers)
+    responses = assemble(config, plan, reader, source, ids_unique_within)
     if not _explain_header_rows(plan, reader.row_numbers, source, issues):
         _explain_label_answers(config, issues)
     if any(issue.is_error for issue in issues):
         return ReadOutcome(None, issues)
-    scale = config.instrument.scale
-    responses = Responses(
-        path="DataFrame" if isinstance(path, pd.DataFrame) else str(path), file_format=table.file_format,
-        encoding=table.encoding, delimiter=table.delimiter, rows_read=len(table.frame), respondent_ids=ids,
-        ids_from_rows=ids_from_rows, item_ids=item_ids, facets=facets,
-        reverse=np.array([item.reverse for _, item in config.items()]), scale=(scale.min, scale.max),
-        points=points, item_importance=item_importance, overall_quality=overall_quality, segments=segments,
-        columns=reader.used,
-        invalid_as_missing=[issue for issue in issues if issue.rule is data_rules.INVALID_AS_MISSING],
-        missing_cells=reader.missing_cells, source=source,
-    )
+    responses.path = "DataFrame" if frame else str(path)
+    responses.invalid_as_missing = [issue for issue in issues if issue.rule is data_rules.INVALID_AS_MISSING]
     return ReadOutcome(responses, issues)
+
+
+def _is_frame(path: object) -> bool:
+    """Whether ``path`` is a pandas DataFrame (without importing pandas when nothing has)."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(path, pandas.DataFrame)
 
 
 def _widen_if_long(table: Table, config: InstrumentConfig, options: ReadOptions,
@@ -203,16 +120,6 @@ def _widen_if_long(table: Table, config: InstrumentConfig, options: ReadOptions,
     from servgap.data.long_layout import widen
 
     return widen(table, config, issues, options.invalid is InvalidPolicy.missing)
-
-
-def _with_segments(config: InstrumentConfig, original: InstrumentConfig,
-                   segment_by: list[str] | None) -> InstrumentConfig:
-    """``config`` with the segment columns asked for on the command line added to its own."""
-    extra = [segment for segment in segment_by or [] if segment not in original.data.segments]
-    if not extra:
-        return config
-    return config.model_copy(update={"data": config.data.model_copy(
-        update={"segments": [*config.data.segments, *extra]})})
 
 
 def _explain_header_rows(plan: ColumnPlan, row_numbers: np.ndarray, source: SourceInfo,
@@ -272,23 +179,24 @@ def _explain_missing_columns(plan: ColumnPlan, config: InstrumentConfig, table: 
                                    "delimiter with --delimiter (',' ';' or tab)"))
 
 
-class _ColumnReader:
-    """Reads validated columns of a table: numbers, missing and invalid cells (reported as issues
-    with their spreadsheet rows), the header each input came from, and missing-cell counts."""
+class _TableColumns(ColumnReader):
+    """Columns of a table read by ``data/tables.py``, checked cell by cell: invalid cells are
+    reported as issues with their spreadsheet rows."""
 
     def __init__(self, table: Table, config: InstrumentConfig, options: ReadOptions,
                  issues: list[DataIssue], skip_markers: tuple[str, ...] = ()) -> None:
+        super().__init__(table.headers, len(table.frame))
         self.table = table
         self.config = config
         self.issues = issues
+        self.name = ""
+        self.file_format, self.encoding, self.delimiter = table.file_format, table.encoding, table.delimiter
         self.validator = CellValidator(config, skip_markers)
         self.rule = data_rules.INVALID_CELL if options.invalid is InvalidPolicy.refuse else \
             data_rules.INVALID_AS_MISSING
         self.row_numbers = np.arange(len(table.frame)) + 2 if table.row_numbers is None else table.row_numbers
-        self.used: dict[str, str] = {}
-        self.missing_cells: dict[str, int] = {}
 
-    def _convert(self, column: int, kind: str) -> tuple[FloatArray, np.ndarray, np.ndarray]:
+    def _convert(self, column: int, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         cells = self.table.frame[column]
         labelled = (self.table.value_labels or {}).get(column)
         recode = self.validator.points_of_codes(labelled) if kind == "scale" and labelled else None
@@ -301,25 +209,11 @@ class _ColumnReader:
                             self.config, self.rule, self.row_numbers)
         return values, missing, invalid
 
-    def facet(self, facet: Facet, columns: list[int], item_ids: list[str]) -> FacetColumns:
-        """One facet's item columns, kept as the reader's arrays with masks of cells to treat as missing."""
-        stored = FacetColumns([], {})
-        missing_total = 0
-        for position, (item_id, column) in enumerate(zip(item_ids, columns, strict=True)):
-            values, missing, invalid = self._convert(column, "scale")
-            missing_total += int(missing.sum())
-            blank = (missing | invalid) & ~np.isnan(values)
-            if blank.any():
-                stored.blank[position] = blank
-            stored.values.append(values)
-            self.used[f"{item_id}.{facet.value}"] = self.table.headers[column]
-        self.missing_cells[facet.value] = missing_total
-        return stored
+    def respondent_ids(self, id_column: int | None, within: int | None) -> tuple[Sequence[str], bool]:
+        return _respondent_ids(self.table, id_column, self.row_numbers, self.issues, within)
 
-    def checked(self, column: int, kind: str) -> FloatArray:
-        """One column's numbers, missing and invalid cells as NaN, invalid cells reported."""
-        values, missing, invalid = self._convert(column, kind)
-        return np.where(missing | invalid, np.nan, values)
+    def segment(self, column: int) -> np.ndarray:
+        return _as_text(self.table.frame[column]).astype(object).where(lambda v: v.notna(), None).to_numpy()
 
 
 def _respondent_ids(table: Table, id_column: int | None, row_numbers: np.ndarray,
@@ -349,6 +243,8 @@ def _respondent_ids(table: Table, id_column: int | None, row_numbers: np.ndarray
 
 def _as_text(column: pd.Series) -> pd.Series:
     """Ids and segment values as text, as the spreadsheet shows them (7.0 read as a float is '7'); NA if blank."""
+    import pandas as pd  # the column is a pandas Series already
+
     if pd.api.types.is_float_dtype(column.dtype):
         whole = column.notna() & (column == column.round())
         text = column.astype(object).where(column.notna(), None)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from servgap.data import rules as data_rules
+from servgap.data.delimited import header_cells, sniff_delimiter
 from servgap.data.encoding import DecodeError, decode
 from servgap.data.issues import refuse, short_text
 from servgap.data.options import ReadOptions
@@ -34,24 +35,6 @@ class Table:
     row_numbers: np.ndarray | None = None
     #: SPSS and Stata value labels per column position: code → label text
     value_labels: dict[int, dict[float, str]] | None = None
-
-
-def _sniff_delimiter(sample: str) -> str:
-    """The delimiter among comma, semicolon and tab that splits the first lines most consistently."""
-    lines = sample.splitlines()[:20]
-    best, best_score = ",", (0, 0)
-    for candidate in (",", ";", "\t"):
-        try:
-            widths = [len(row) for row in csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=candidate)]
-        except csv.Error:
-            continue
-        if not widths:
-            continue
-        consistent = sum(width == widths[0] for width in widths)
-        score = (consistent if widths[0] > 1 else 0, widths[0])
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
 
 
 def _looks_like_utf8(raw: bytes) -> bool:
@@ -148,12 +131,10 @@ def _read_csv(source: Source, options: ReadOptions) -> Table:
         raise refuse(data_rules.DATA_ENCODING, f"{error} (first bad byte on line {row}); re-export as "
                       "UTF-8 or name the encoding with --encoding", row=row) from None
     text = text.removeprefix("\ufeff")
-    delimiter = options.delimiter or _sniff_delimiter(text[:65536])
-    try:
-        header_row = next(csv.reader(io.StringIO(text[: 1 << 20], newline=""), delimiter=delimiter))
-    except (StopIteration, csv.Error):
-        raise refuse(data_rules.DATA_EMPTY, "the file has no header row") from None
-    headers = [cell.strip() for cell in header_row]
+    delimiter = options.delimiter or sniff_delimiter(text[:65536])
+    headers = header_cells(text[: 1 << 20], delimiter)
+    if headers is None:
+        raise refuse(data_rules.DATA_EMPTY, "the file has no header row")
     if encoding == "utf-8" and not parse_from_text:
         _check_bytes(raw, delimiter, headers)
     else:

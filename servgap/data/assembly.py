@@ -1,0 +1,190 @@
+"""What a reader produces: the `Responses` mapped onto an instrument, and how they are assembled
+from validated columns, whichever reader (the table reader, the columnar reader) supplies them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from servgap.data.issues import DataIssue
+from servgap.data.plan import ColumnPlan
+from servgap.data.platforms import SourceInfo
+from servgap.instrument.models import Facet, InstrumentConfig
+from servgap.stats.moments import FloatArray
+
+
+@dataclass
+class FacetColumns:
+    """One facet's answers, kept as the column arrays the reader produced (no second copy).
+
+    ``values[j]`` holds item j's numbers (floats with NaN for blanks, or whole numbers in a narrow
+    integer type from the fast reader); ``blank[j]``, where present, marks cells to treat as missing
+    (blanks of an integer column, declared missing codes, invalid cells under ``--invalid missing``).
+    """
+
+    values: list[np.ndarray]
+    blank: dict[int, np.ndarray]
+
+
+@dataclass
+class Responses:
+    """Survey answers mapped onto an instrument, in config item order.
+
+    Answers are read block by block with :meth:`block` (respondents × items, NaN = missing,
+    negatively worded items recoded ``L + U − x``) or whole with :meth:`matrix`. ``points`` is a
+    respondents × dimensions array of importance points, or None when the file has none.
+    """
+
+    path: str
+    file_format: str
+    encoding: str | None
+    delimiter: str | None
+    rows_read: int
+    #: the respondents' ids as text (a list, or a lazy sequence over a columnar reader's array)
+    respondent_ids: Sequence[str]
+    ids_from_rows: bool
+    item_ids: list[str]
+    facets: dict[Facet, FacetColumns]
+    reverse: np.ndarray
+    scale: tuple[int, int]
+    points: FloatArray | None
+    segments: dict[str, np.ndarray]
+    columns: dict[str, str]
+    invalid_as_missing: list[DataIssue] = field(default_factory=list)
+    #: stated importance per item (respondents × items, on the item scale), when the file has it
+    item_importance: FloatArray | None = None
+    #: an overall-quality rating per respondent, when the config names its column
+    overall_quality: FloatArray | None = None
+    missing_cells: dict[str, int] = field(default_factory=dict)
+    #: the survey platform that wrote the file, and how its layout was read
+    source: SourceInfo = field(default_factory=lambda: SourceInfo("generic", 1, True))
+
+    def block(self, facet: Facet, rows: slice, out: FloatArray | None = None) -> FloatArray:
+        """Answers of ``rows`` as a column-major respondents × items array (written into ``out``)."""
+        start, stop, _ = rows.indices(self.rows_read)
+        height = stop - start
+        if out is None:
+            out = np.empty((height, len(self.item_ids)), order="F")
+        out = out[:height]
+        stored = self.facets[facet]
+        for position, column in enumerate(stored.values):
+            out[:, position] = column[start:stop]
+        for position, mask in stored.blank.items():
+            out[mask[start:stop], position] = np.nan
+        if self.reverse.any():
+            low, high = self.scale
+            out[:, self.reverse] = low + high - out[:, self.reverse]
+        return out
+
+    def matrix(self, facet: Facet) -> FloatArray:
+        """All answers of a facet as one respondents × items array."""
+        return self.block(facet, slice(None))
+
+    def subset(self, rows: np.ndarray) -> Responses:
+        """The respondents where ``rows`` (a boolean mask) is true, e.g. one wave of a tracking study."""
+        facets = {facet: FacetColumns([column[rows] for column in stored.values],
+                                      {position: mask[rows] for position, mask in stored.blank.items()})
+                  for facet, stored in self.facets.items()}
+        return replace(
+            self, rows_read=int(rows.sum()), respondent_ids=[i for i, keep in zip(self.respondent_ids, rows.tolist(),
+                                                                                     strict=True) if keep],
+            facets=facets, points=None if self.points is None else self.points[rows],
+            segments={name: values[rows] for name, values in self.segments.items()},
+            item_importance=None if self.item_importance is None else self.item_importance[rows],
+            overall_quality=None if self.overall_quality is None else self.overall_quality[rows],
+        )
+
+
+class ColumnReader:
+    """Reads validated columns: numbers, missing and invalid cells, the header each input came from,
+    and missing-cell counts. Subclasses say where the cells come from (:meth:`_convert`) and how ids
+    and segment values are read."""
+
+    name: str
+    file_format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def __init__(self, headers: list[str], rows: int) -> None:
+        self.headers = headers
+        self.rows = rows
+        self.used: dict[str, str] = {}
+        self.missing_cells: dict[str, int] = {}
+
+    def _convert(self, column: int, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A column's numbers (whole numbers may stay integers), and its masks of missing and invalid cells."""
+        raise NotImplementedError
+
+    def respondent_ids(self, id_column: int | None, within: int | None) -> tuple[Sequence[str], bool]:
+        """The respondent ids as text, and whether they are row numbers (no id column)."""
+        raise NotImplementedError
+
+    def segment(self, column: int) -> np.ndarray:
+        """A segment column's values as text (None where blank)."""
+        raise NotImplementedError
+
+    def facet(self, facet: Facet, columns: list[int], item_ids: list[str]) -> FacetColumns:
+        """One facet's item columns, kept as the reader's arrays with masks of cells to treat as missing."""
+        stored = FacetColumns([], {})
+        missing_total = 0
+        for position, (item_id, column) in enumerate(zip(item_ids, columns, strict=True)):
+            values, missing, invalid = self._convert(column, "scale")
+            missing_total += int(missing.sum())
+            blank = missing | invalid
+            if values.dtype.kind == "f":
+                blank &= ~np.isnan(values)  # NaN is missing already
+            if blank.any():
+                stored.blank[position] = blank
+            stored.values.append(values)
+            self.used[f"{item_id}.{facet.value}"] = self.headers[column]
+        self.missing_cells[facet.value] = missing_total
+        return stored
+
+    def checked(self, column: int, kind: str) -> FloatArray:
+        """One column's numbers, missing and invalid cells as NaN, invalid cells reported."""
+        values, missing, invalid = self._convert(column, kind)
+        return np.where(missing | invalid, np.nan, values)
+
+
+def assemble(config: InstrumentConfig, plan: ColumnPlan, reader: ColumnReader, source: SourceInfo,
+             ids_unique_within: str | None = None) -> Responses:
+    """The responses of the columns ``plan`` maps, read through ``reader`` (whose issues it collects)."""
+    item_ids = [item.id for _, item in config.items()]
+    facets = {facet: reader.facet(facet, [plan.item_columns[(item_id, facet)] for item_id in item_ids], item_ids)
+              for facet in config.instrument.facets}
+    points = None
+    if plan.points_columns is not None:
+        points = np.empty((reader.rows, len(config.dimensions)), order="F")
+        for position, dimension in enumerate(config.dimensions):
+            column = plan.points_columns[dimension.id]
+            points[:, position] = reader.checked(column, "points")
+            reader.used[f"{dimension.id}.importance"] = reader.headers[column]
+        reader.missing_cells["importance"] = int(np.isnan(points).sum())
+    item_importance = None
+    if plan.importance_columns is not None:
+        item_importance = np.column_stack([reader.checked(plan.importance_columns[item_id], "scale")
+                                           for item_id in item_ids])
+    overall_quality = reader.checked(plan.overall_column, "scale") if plan.overall_column is not None else None
+    within = plan.segment_columns.get(ids_unique_within) if ids_unique_within else None
+    ids, ids_from_rows = reader.respondent_ids(plan.id_column, within)
+    segments = {name: reader.segment(column) for name, column in plan.segment_columns.items()}
+    scale = config.instrument.scale
+    return Responses(
+        path=reader.name, file_format=reader.file_format, encoding=reader.encoding, delimiter=reader.delimiter,
+        rows_read=reader.rows, respondent_ids=ids, ids_from_rows=ids_from_rows, item_ids=item_ids, facets=facets,
+        reverse=np.array([item.reverse for _, item in config.items()]), scale=(scale.min, scale.max),
+        points=points, item_importance=item_importance, overall_quality=overall_quality, segments=segments,
+        columns=reader.used, missing_cells=reader.missing_cells, source=source,
+    )
+
+
+def with_segments(config: InstrumentConfig, original: InstrumentConfig,
+                   segment_by: list[str] | None) -> InstrumentConfig:
+    """``config`` with the segment columns asked for on the command line added to its own."""
+    extra = [segment for segment in segment_by or [] if segment not in original.data.segments]
+    if not extra:
+        return config
+    return config.model_copy(update={"data": config.data.model_copy(
+        update={"segments": [*config.data.segments, *extra]})})

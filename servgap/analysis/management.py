@@ -29,7 +29,6 @@ from servgap.data import rules as data_rules
 from servgap.data.issues import DataIssue
 from servgap.data.options import ReadOptions
 from servgap.data.responses import Responses, read_responses
-from servgap.data.tables import read_table
 from servgap.instrument.models import (
     DataMapping,
     Dimension,
@@ -115,6 +114,8 @@ def read_levels(config: InstrumentConfig, path: Path, kind: str) -> tuple[dict[s
     from servgap.data.issues import Refusal
 
     try:
+        from servgap.data.tables import read_table  # pandas, only when management files are read
+
         table = read_table(path, ReadOptions())
     except Refusal as refusal:
         return {}, [refusal.issue]

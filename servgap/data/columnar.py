@@ -198,7 +198,9 @@ class _ArrowColumns(ColumnReader):
         values = self.columns[column][0]
         if _shown_otherwise(values.unique()):
             raise NotPlain
-        return np.asarray(values.to_numpy(zero_copy_only=False), dtype=object)
+        cells = np.empty(len(values), dtype=object)
+        cells[:] = values.to_pylist()
+        return cells
 
 
 def _all_different(texts: pa.ChunkedArray) -> bool:
@@ -293,24 +295,35 @@ def _read(path: Path, headers: list[str], delimiter: str, has_quotes: bool,
 
 
 def _numbers(column: Any, kind: Any) -> Any:
-    """A parsed column as narrow numpy numbers and a mask of blanks (texts stay pyarrow arrays)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    """A parsed column as narrow numpy numbers and a mask of blanks (texts stay pyarrow arrays).
 
+    The numbers are taken from the arrays' buffers (pyarrow's own conversion would import pandas)."""
+    import pyarrow as pa
+
+    chunks = column.chunks if hasattr(column, "chunks") else [column]
     if pa.types.is_string(kind):
-        return pa.chunked_array(column.chunks if hasattr(column, "chunks") else [column], pa.string())
+        return pa.chunked_array(chunks, pa.string())
+    dtype = np.dtype(kind.to_pandas_dtype())
+    values = np.concatenate([np.frombuffer(chunk.buffers()[1], dtype=dtype)[chunk.offset:chunk.offset + len(chunk)]
+                             for chunk in chunks]) if chunks else np.zeros(0, dtype=dtype)
     nulls = None
     if column.null_count:
-        nulls = np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-        column = pc.fill_null(column, 0)
-    values = column.to_numpy() if not hasattr(column, "chunks") or column.num_chunks == 1 else \
-        np.concatenate([chunk.to_numpy() for chunk in column.chunks])
+        nulls = np.concatenate([_blank(chunk) for chunk in chunks])
+        values[nulls] = 0  # whatever the buffer holds under a blank
     if pa.types.is_floating(kind) and len(values):
         # Whole importance points (the usual 100-point allocation) keep in 16 bits, exactly.
         whole = np.array_equal(values, np.round(values)) and float(np.abs(values).max()) < 32_000
         if whole:
             values = values.astype(np.int16)
     return values, nulls
+
+
+def _blank(chunk: Any) -> np.ndarray:
+    """The blank cells of one parsed chunk, from its validity bitmap (bit 0 = null)."""
+    if not chunk.null_count:
+        return np.zeros(len(chunk), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(chunk.buffers()[0], dtype=np.uint8), bitorder="little")
+    return bits[chunk.offset:chunk.offset + len(chunk)] == 0
 
 
 class TextColumn(Sequence[str]):

@@ -157,9 +157,9 @@ class _ArrowColumns(ColumnReader):
             kinds[plan.overall_column] = pa.int8()
         for column in (plan.points_columns or {}).values():
             kinds.setdefault(column, pa.float64())
-        for column in [plan.id_column, *plan.segment_columns.values()]:
-            if column is not None:
-                kinds.setdefault(column, pa.string())
+        texts = [*plan.segment_columns.values(), *([] if plan.id_column is None else [plan.id_column])]
+        for text in texts:
+            kinds.setdefault(text, pa.string())
         self.name = str(path)
         self.delimiter = delimiter
         self.validator = CellValidator(config, skip_markers)
@@ -353,10 +353,10 @@ class RowNumbers(Sequence[str]):
     """Respondent ids of a file without an id column: the spreadsheet row numbers 2, 3, … as text."""
 
     def __init__(self, count: int) -> None:
-        self.count = count
+        self.size = count
 
     def __len__(self) -> int:
-        return self.count
+        return self.size
 
     @overload
     def __getitem__(self, index: int) -> str: ...
@@ -364,9 +364,9 @@ class RowNumbers(Sequence[str]):
     def __getitem__(self, index: slice) -> list[str]: ...
     def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, slice):
-            return [str(position + 2) for position in range(self.count)[index]]
-        return str(range(self.count)[index] + 2)
+            return [str(position + 2) for position in range(self.size)[index]]
+        return str(range(self.size)[index] + 2)
 
     def __iter__(self) -> Iterator[str]:
-        return (str(position + 2) for position in range(self.count))
+        return (str(position + 2) for position in range(self.size))
 

@@ -208,3 +208,20 @@ def test_mean_test_of_two_values_and_of_a_constant_difference() -> None:
     assert (result.ci_low[0], result.ci_high[0]) == (pytest.approx(low), pytest.approx(high))
     # A constant, non-zero difference: sd 0, so t and d_z are undefined (not infinite).
     assert np.isnan(result.t[1]) and np.isnan(result.d_z[1]) and result.mean[1] == 2.0
+
+
+def test_kruskal_wallis_agrees_with_scipy_on_ties_and_sizes() -> None:
+    from scipy import stats as scipy_stats
+
+    from servgap.stats.ranks import kruskal_wallis
+
+    generator = np.random.default_rng(5)
+    for groups in (2, 3, 6):
+        for scale in (3, 50):  # heavy ties, and few
+            samples = [generator.integers(0, scale, generator.integers(2, 40)) / 4 for _ in range(groups)]
+            expected = scipy_stats.kruskal(*samples)
+            statistic, p = kruskal_wallis(samples)
+            assert statistic == pytest.approx(expected.statistic, rel=1e-12)
+            assert p == pytest.approx(expected.pvalue, rel=1e-10, abs=1e-300)
+    statistic, p = kruskal_wallis([np.array([2.0, 2.0]), np.array([2.0, 2.0, 2.0])])  # all equal: undefined
+    assert np.isnan(statistic) and np.isnan(p)

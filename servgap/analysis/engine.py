@@ -8,7 +8,6 @@ arrays (respondents × items); no Python loop runs over respondents. Definitions
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +34,7 @@ from servgap.results import (
 )
 from servgap.stats.adjust import adjust, significant
 from servgap.stats.moments import FloatArray, MeanTest, Moments, welch_test
-from servgap.stats.ranks import WILCOXON_METHOD, wilcoxon_p
+from servgap.stats.ranks import WILCOXON_METHOD, kruskal_wallis, wilcoxon_p
 from servgap.stats.reliability import CoMoments
 
 FACET_KEYS = ("expectation", "perception", "gap")
@@ -581,8 +580,6 @@ def segment_tests_of(column: str, accumulator: _SegmentAccumulator, respondent_g
     Welch, B. L. (1947), Biometrika 34(1/2), 28–35; Kruskal, W. H. and Wallis, W. A. (1952), JASA
     47(260), 583–621.
     """
-    from scipy import stats
-
     rows = []
     for position, dimension_id in enumerate(dimension_ids):
         values = respondent_gaps[:, position]
@@ -603,10 +600,7 @@ def segment_tests_of(column: str, accumulator: _SegmentAccumulator, respondent_g
             statistic, p, _ = welch_test(samples[0], samples[1], confidence)
             name, direction = "welch_t", f"{included[0]} − {included[1]}"
         else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all values equal: H is still defined (NaN)
-                result = stats.kruskal(*samples)
-            statistic, p = float(result.statistic), float(result.pvalue)
+            statistic, p = kruskal_wallis(samples)
             name, direction = "kruskal_wallis", None
         rows.append((dimension_id, name, statistic, p, included, excluded, direction))
     adjusted = adjust(np.array([row[3] for row in rows]), correction) if rows else np.array([])

@@ -182,3 +182,15 @@ def test_repeated_ids_are_found_however_long(tmp_path: Path) -> None:
     assert not different(["R1000000", "R0000001"], ["R1000000"])  # eight bytes
     assert different(["respondent-0001", "respondent-0002"])  # longer than eight: hashed by pyarrow
     assert not different(["respondent-0001"], ["respondent-0001"])
+
+
+def test_lazy_id_sequences_behave_as_lists() -> None:
+    import pyarrow as pa
+
+    texts = columnar.TextColumn(pa.chunked_array([pa.array(["a", "b"]), pa.array(["c"])]))
+    rows = columnar.RowNumbers(3)
+    for lazy, plain in ((texts, ["a", "b", "c"]), (rows, ["2", "3", "4"])):
+        assert list(lazy) == plain and len(lazy) == 3
+        assert lazy[-1] == plain[-1] and lazy[1:] == plain[1:] and lazy[::2] == plain[::2]
+        with pytest.raises(IndexError):
+            lazy[3]

@@ -326,14 +326,14 @@ def _blank(chunk: Any) -> np.ndarray:
     return bits[chunk.offset:chunk.offset + len(chunk)] == 0
 
 
-class TextColumn(Sequence[str]):
-    """A column of texts held by pyarrow (no Python string per row until one is asked for)."""
-
-    def __init__(self, array: pa.ChunkedArray) -> None:
-        self.array = array
+class _Texts(Sequence[str]):
+    """A sequence of texts made on demand (a Python string per row only when one is asked for)."""
 
     def __len__(self) -> int:
-        return len(self.array)
+        raise NotImplementedError
+
+    def _slice(self, start: int, stop: int) -> list[str]:
+        raise NotImplementedError
 
     @overload
     def __getitem__(self, index: int) -> str: ...
@@ -341,15 +341,30 @@ class TextColumn(Sequence[str]):
     def __getitem__(self, index: slice) -> list[str]: ...
     def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, slice):
-            return [str(value) for value in self.array[index].to_pylist()]
-        return str(self.array[index].as_py())
+            start, stop, step = index.indices(len(self))
+            return self._slice(start, max(start, stop))[::step]
+        position = range(len(self))[index]  # negative positions and IndexError as a list has them
+        return self._slice(position, position + 1)[0]
 
     def __iter__(self) -> Iterator[str]:
-        for chunk in self.array.chunks:
-            yield from (str(value) for value in chunk.to_pylist())
+        for start in range(0, len(self), 1 << 16):
+            yield from self._slice(start, min(start + (1 << 16), len(self)))
 
 
-class RowNumbers(Sequence[str]):
+class TextColumn(_Texts):
+    """A column of texts held by pyarrow."""
+
+    def __init__(self, array: pa.ChunkedArray) -> None:
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def _slice(self, start: int, stop: int) -> list[str]:
+        return [str(value) for value in self.array[start:stop].to_pylist()]
+
+
+class RowNumbers(_Texts):
     """Respondent ids of a file without an id column: the spreadsheet row numbers 2, 3, … as text."""
 
     def __init__(self, count: int) -> None:
@@ -358,15 +373,5 @@ class RowNumbers(Sequence[str]):
     def __len__(self) -> int:
         return self.size
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [str(position + 2) for position in range(self.size)[index]]
-        return str(range(self.size)[index] + 2)
-
-    def __iter__(self) -> Iterator[str]:
-        return (str(position + 2) for position in range(self.size))
-
+    def _slice(self, start: int, stop: int) -> list[str]:
+        return [str(position + 2) for position in range(start, stop)]

@@ -129,12 +129,14 @@ def _mini_text() -> str:
     ("a repeated id", lambda text: text + text.splitlines()[1] + "\n"),
     ("a NUL byte", lambda text: text.replace(",5,", ",5\x00,", 1)),
     ("a ragged row", lambda text: text.replace("\n", ",1\n", 2)),
+    ("a header without responses", lambda text: text.splitlines()[0] + "\n"),
+    ("a character that is no UTF-8", lambda text: text.replace(",5,", ",5\udcff,", 1)),
 ])
 def test_files_that_are_not_plain_go_to_the_table_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                          change: tuple) -> None:
     config = config_from(FIXTURES / "mini.yaml")
     path = tmp_path / "data.csv"
-    path.write_text(change[1](_mini_text()), encoding="utf-8")
+    path.write_bytes(change[1](_mini_text()).encode("utf-8", errors="surrogateescape"))
     fast = columnar.read_plain_csv(config, path, ReadOptions(), None, None, None)
     assert fast is None, change[0]
 
@@ -146,6 +148,7 @@ def test_options_and_encodings_that_need_the_table_reader(tmp_path: Path) -> Non
     assert columnar.read_plain_csv(config, plain, ReadOptions(), None, None, None) is not None
     assert columnar.read_plain_csv(config, plain, ReadOptions(invalid="missing"), None, None, None) is None  # type: ignore[arg-type]
     assert columnar.read_plain_csv(config, plain, ReadOptions(encoding="gb18030"), None, None, None) is None
+    assert columnar.read_plain_csv(config, plain, ReadOptions(encoding="no-such-codec"), None, None, None) is None
     chinese = tmp_path / "gbk.csv"
     chinese.write_bytes(_mini_text().replace("r1", "甲").encode("gb18030"))
     assert columnar.read_plain_csv(config, chinese, ReadOptions(), None, None, None) is None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from servgap.data import rules as data_rules
 from servgap.data.issues import DataIssue
 from servgap.data.plan import ColumnPlan
 from servgap.data.platforms import SourceInfo
@@ -102,14 +103,16 @@ class ColumnReader:
     and missing-cell counts. Subclasses say where the cells come from (:meth:`_convert`) and how ids
     and segment values are read."""
 
-    name: str
     file_format: str
     encoding: str | None = None
     delimiter: str | None = None
 
-    def __init__(self, headers: list[str], rows: int) -> None:
+    def __init__(self, name: str, headers: list[str], rows: int, issues: list[DataIssue] | None = None) -> None:
+        self.name = name
         self.headers = headers
         self.rows = rows
+        #: the problems found in cells, ids and segments (the columnar reader finds none: it declines)
+        self.issues: list[DataIssue] = [] if issues is None else issues
         self.used: dict[str, str] = {}
         self.missing_cells: dict[str, int] = {}
 
@@ -177,6 +180,7 @@ def assemble(config: InstrumentConfig, plan: ColumnPlan, reader: ColumnReader, s
         reverse=np.array([item.reverse for _, item in config.items()]), scale=(scale.min, scale.max),
         points=points, item_importance=item_importance, overall_quality=overall_quality, segments=segments,
         columns=reader.used, missing_cells=reader.missing_cells, source=source,
+        invalid_as_missing=[issue for issue in reader.issues if issue.rule is data_rules.INVALID_AS_MISSING],
     )
 
 

@@ -99,7 +99,6 @@ class CellValidator:
             return False
         return not any(minimum <= code <= maximum for code in self.numeric_codes.tolist())
 
-
     def points_of_codes(self, value_labels: dict[float, str]) -> dict[float, float] | None:
         """SPSS/Stata value labels read through the scale: code → scale point, when every labelled
         code's label is an answer text of the scale (the file codes "Strongly agree" as 1 while the

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -31,6 +32,7 @@ import numpy as np
 from servgap.data.assembly import ColumnReader, Responses, assemble, with_segments
 from servgap.data.cells import CellValidator
 from servgap.data.delimited import header_cells, sniff_delimiter
+from servgap.data.encoding import valid_utf8
 from servgap.data.options import InvalidPolicy, Layout, ReadOptions
 from servgap.data.plan import ColumnPlan, plan_columns
 from servgap.data.platforms import plain_source
@@ -83,7 +85,6 @@ def read_plain_csv(config: InstrumentConfig, path: Path, options: ReadOptions, s
         responses = assemble(config, plan, reader, source, ids_unique_within)
     except (NotPlain, OSError, MemoryError):
         return None
-    responses.path = str(path)
     return responses
 
 
@@ -96,8 +97,11 @@ def _may_be_plain(path: Path, options: ReadOptions) -> bool:
         return False
     if options.invalid is not InvalidPolicy.refuse or options.layout is Layout.long:
         return False
-    if options.encoding is not None and codecs.lookup(options.encoding).name != "utf-8":
-        return False
+    try:
+        if options.encoding is not None and codecs.lookup(options.encoding).name != "utf-8":
+            return False
+    except LookupError:
+        return False  # the table reader names the unknown encoding
     try:
         return path.is_file()
     except OSError:
@@ -110,27 +114,26 @@ def _is_long(headers: list[str], options: ReadOptions) -> bool:
 
 def _scan(path: Path) -> tuple[str, bool]:
     """The first MiB as text, and whether the file quotes any cell; NotPlain unless the whole file is
-    UTF-8 without NUL bytes (blank lines are refused by the parser: the table reader numbers them)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    has_quotes = False
-    head = b""
+    UTF-8 without NUL bytes (blank lines are refused by the parser: the table reader numbers them).
+    This pass over the bytes is needed because the parser decodes only the columns it keeps."""
     with path.open("rb") as stream:
-        while True:
-            chunk = stream.read(_SCAN_BYTES)
-            if not head:
-                if not chunk.strip() or chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = stream.read(BLOCK_BYTES)
+        if not head.strip() or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise NotPlain
+        has_quotes = False
+
+        def chunks() -> Iterator[bytes]:
+            nonlocal has_quotes
+            chunk = head
+            while chunk:
+                if b"\x00" in chunk:
                     raise NotPlain
-                head = chunk[:BLOCK_BYTES]
-            if not chunk:
-                break
-            if b"\x00" in chunk:
-                raise NotPlain
-            has_quotes = has_quotes or b'"' in chunk
-            if not chunk.isascii():
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    raise NotPlain from None
+                has_quotes = has_quotes or b'"' in chunk
+                yield chunk
+                chunk = stream.read(_SCAN_BYTES)
+
+        if not valid_utf8(chunks()):
+            raise NotPlain
     first_line = head.split(b"\n", 1)[0]
     if b"\r" in first_line.rstrip(b"\r"):  # old Mac line endings: the table reader splits them
         raise NotPlain
@@ -160,24 +163,22 @@ class _ArrowColumns(ColumnReader):
         texts = [*plan.segment_columns.values(), *([] if plan.id_column is None else [plan.id_column])]
         for text in texts:
             kinds.setdefault(text, pa.string())
-        self.name = str(path)
         self.delimiter = delimiter
         self.validator = CellValidator(config, skip_markers)
         self.columns, rows = _read(path, headers, delimiter, has_quotes, kinds)
-        super().__init__(headers, rows)
+        super().__init__(str(path), headers, rows)
 
     def _convert(self, column: int, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        values, nulls = self.columns[column]
-        missing = np.zeros(len(values), dtype=bool) if nulls is None else nulls
+        numbers = self.columns[column]
+        values = numbers.values
+        missing = np.zeros(len(values), dtype=bool) if numbers.blank is None else numbers.blank
         invalid = np.zeros(len(values), dtype=bool)
-        if len(values) and (nulls is None or not nulls.all()):
-            shown = values if nulls is None else values[~nulls]
-            if not self.validator.all_valid_between(float(shown.min()), float(shown.max()), kind):
-                missing, invalid = self.validator.classify(values, missing.copy(), invalid, kind)
-        if invalid.any():
-            raise NotPlain  # the table reader names each invalid cell
-        if values.dtype.kind == "f" and nulls is not None:
-            values = np.where(nulls, np.nan, values)
+        if numbers.low is not None and not self.validator.all_valid_between(numbers.low, numbers.high, kind):
+            missing, invalid = self.validator.classify(values, missing.copy(), invalid, kind)
+            if invalid.any():
+                raise NotPlain  # the table reader names each invalid cell
+        if values.dtype.kind == "f" and numbers.blank is not None:
+            values = np.where(numbers.blank, np.nan, values)
         return values, missing, invalid
 
     def respondent_ids(self, id_column: int | None, within: int | None) -> tuple[Sequence[str], bool]:
@@ -185,28 +186,34 @@ class _ArrowColumns(ColumnReader):
             return RowNumbers(self.rows), True
         import pyarrow.compute as pc
 
-        ids = self.columns[id_column][0]
+        ids = self.columns[id_column]
         if ids.null_count or _shown_otherwise(ids):
             raise NotPlain  # blank ids are reported; '007' would read as 7 in the table reader
         key = ids if within is None else pc.binary_join_element_wise(
-            pc.fill_null(self.columns[within][0], "\0"), ids, "\0")
+            pc.fill_null(self.columns[within], "\0"), ids, "\0")
         if not _all_different(key):
             raise NotPlain  # repeated ids are reported with their rows
         return TextColumn(ids), False
 
     def segment(self, column: int) -> np.ndarray:
-        values = self.columns[column][0]
-        if _shown_otherwise(values.unique()):
+        import pyarrow.compute as pc
+
+        # Each distinct value becomes one Python string, shared by its rows (a segment has few).
+        encoded = self.columns[column].combine_chunks().dictionary_encode()
+        labels = encoded.dictionary
+        if _shown_otherwise(labels):
             raise NotPlain
-        cells = np.empty(len(values), dtype=object)
-        cells[:] = values.to_pylist()
-        return cells
+        texts = np.empty(len(labels) + 1, dtype=object)
+        texts[:-1] = labels.to_pylist()  # the last entry, None, is a blank cell's
+        codes = pc.fill_null(encoded.indices, len(labels))
+        return texts[np.frombuffer(codes.buffers()[1], dtype=np.int32)[codes.offset:codes.offset + len(codes)]]
 
 
 def _all_different(texts: pa.ChunkedArray) -> bool:
-    """Whether no text of the column repeats. Ids of up to 8 bytes (R000001, a number) are packed
-    into 64-bit integers (zero-padded: the file has no NUL byte, so the packing is one-to-one) and
-    compared after a sort, several times faster than hashing the strings."""
+    """Whether no text of the column repeats. Texts of up to 8 bytes (R000001, a number) are packed
+    into 64-bit integers, zero-padded, and compared after a sort, several times faster than hashing
+    the strings. The packing is one-to-one because no text ends in a NUL byte: the file has none, and
+    a wave-and-id key (``wave \\0 id``) ends with its id, which is never blank."""
     import pyarrow.compute as pc
 
     starts, lengths, data = [], [], []
@@ -246,10 +253,32 @@ def _shown_otherwise(texts: pa.Array | pa.ChunkedArray) -> bool:
     return not pc.all(pc.match_substring_regex(present, _CANONICAL_INTEGER)).as_py()
 
 
+@dataclass
+class _Numbers:
+    """A parsed number column: narrow numpy values (0 under a blank), the mask of blanks (None when
+    there is none), and the smallest and largest value of its non-blank cells (None when all are blank)."""
+
+    values: np.ndarray
+    blank: np.ndarray | None
+    low: float | None
+    high: float | None
+
+
+def _batches(path: Path, read_options: Any, parse_options: Any, convert_options: Any) -> Iterator[Any]:
+    """The parsed file: one table (parsed on every core), or record batches of a file over
+    :data:`STREAM_BYTES`; a batch is dropped as soon as the next is asked for."""
+    import pyarrow.csv as csv
+
+    if path.stat().st_size <= STREAM_BYTES:
+        yield csv.read_csv(path, read_options, parse_options, convert_options)
+    else:
+        yield from csv.open_csv(path, read_options, parse_options, convert_options)
+
+
 def _read(path: Path, headers: list[str], delimiter: str, has_quotes: bool,
-          kinds: dict[int, Any]) -> tuple[dict[int, tuple[Any, np.ndarray | None]], int]:
-    """The columns of ``kinds`` (position → pyarrow type): numbers as numpy arrays with a mask of
-    blanks (None when there is none), texts as pyarrow arrays; and the row count."""
+          kinds: dict[int, Any]) -> tuple[dict[int, Any], int]:
+    """The columns of ``kinds`` (position → pyarrow type): numbers as :class:`_Numbers`, texts as
+    pyarrow arrays; and the row count."""
     import pyarrow as pa
     import pyarrow.csv as csv
 
@@ -262,60 +291,62 @@ def _read(path: Path, headers: list[str], delimiter: str, has_quotes: bool,
         include_columns=[names[position] for position in sorted(kinds)],
         column_types={names[position]: kind for position, kind in kinds.items()},
         null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True)
+    pieces: dict[int, list[Any]] = {position: [] for position in kinds}
+    rows = 0
     try:
-        if path.stat().st_size <= STREAM_BYTES:
-            table = csv.read_csv(path, read_options, parse_options, convert_options)
-            batches: Iterator[Any] = iter([table])
-        else:
-            batches = iter(csv.open_csv(path, read_options, parse_options, convert_options))
-        pieces: dict[int, list[Any]] = {position: [] for position in kinds}
-        rows = 0
-        for batch in batches:
-            for position in kinds:
-                pieces[position].append(_numbers(batch.column(names[position]), kinds[position]))
+        for batch in _batches(path, read_options, parse_options, convert_options):
+            for position, kind in kinds.items():
+                column = batch.column(names[position])
+                chunks = column.chunks if hasattr(column, "chunks") else [column]
+                pieces[position].append(chunks if pa.types.is_string(kind) else _numbers(column, chunks, kind))
             rows += batch.num_rows
-        del batch, batches  # the parser's arrays go: only the narrow copies stay
-        if "table" in locals():
-            del table
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise NotPlain from None  # a cell that is no whole number, a ragged row, a long line
-    columns: dict[int, tuple[Any, np.ndarray | None]] = {}
+    if not rows:
+        raise NotPlain  # a header without responses: the table reader says so
+    columns: dict[int, Any] = {}
     for position, parts in pieces.items():
         if pa.types.is_string(kinds[position]):
-            columns[position] = (pa.chunked_array([chunk for part in parts for chunk in part.chunks],
-                                                  pa.string()), None)
-            continue
-        values = np.concatenate([part[0] for part in parts]) if len(parts) != 1 else parts[0][0]
-        nulls = [part[1] for part in parts]
-        mask = None if all(part is None for part in nulls) else np.concatenate(
-            [np.zeros(len(part[0]), dtype=bool) if part[1] is None else part[1] for part in parts])
-        parts.clear()
-        columns[position] = (values, mask)
+            columns[position] = pa.chunked_array([chunk for part in parts for chunk in part], pa.string())
+        else:
+            columns[position] = _joined(parts)
+        parts.clear()  # the pieces go as their column is joined: the peak is one column, not two tables
     return columns, rows
 
 
-def _numbers(column: Any, kind: Any) -> Any:
-    """A parsed column as narrow numpy numbers and a mask of blanks (texts stay pyarrow arrays).
+def _joined(parts: list[_Numbers]) -> _Numbers:
+    """The batches' pieces of one number column as one."""
+    if len(parts) == 1:
+        return parts[0]
+    values = np.concatenate([part.values for part in parts])
+    blank = None if all(part.blank is None for part in parts) else np.concatenate(
+        [np.zeros(len(part.values), dtype=bool) if part.blank is None else part.blank for part in parts])
+    lows = [part.low for part in parts if part.low is not None]
+    highs = [part.high for part in parts if part.high is not None]
+    return _Numbers(values, blank, min(lows) if lows else None, max(highs) if highs else None)
 
-    The numbers are taken from the arrays' buffers (pyarrow's own conversion would import pandas)."""
+
+def _numbers(column: Any, chunks: list[Any], kind: Any) -> _Numbers:
+    """A parsed number column as narrow numpy values, its blanks and its range (pyarrow's minimum and
+    maximum, which skip blanks). The values are taken from the arrays' buffers (pyarrow's own
+    conversion would import pandas)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    chunks = column.chunks if hasattr(column, "chunks") else [column]
-    if pa.types.is_string(kind):
-        return pa.chunked_array(chunks, pa.string())
     dtype = np.dtype(kind.to_pandas_dtype())
     values = np.concatenate([np.frombuffer(chunk.buffers()[1], dtype=dtype)[chunk.offset:chunk.offset + len(chunk)]
                              for chunk in chunks]) if chunks else np.zeros(0, dtype=dtype)
-    nulls = None
+    blank = None
     if column.null_count:
-        nulls = np.concatenate([_blank(chunk) for chunk in chunks])
-        values[nulls] = 0  # whatever the buffer holds under a blank
-    if pa.types.is_floating(kind) and len(values):
+        blank = np.concatenate([_blank(chunk) for chunk in chunks])
+        values[blank] = 0  # whatever the buffer holds under a blank
+    extremes = pc.min_max(column)
+    low, high = extremes["min"].as_py(), extremes["max"].as_py()
+    if pa.types.is_floating(kind) and len(values) and low is not None and high is not None and \
+            max(abs(low), abs(high)) < 32_000 and np.array_equal(values, np.round(values)):
         # Whole importance points (the usual 100-point allocation) keep in 16 bits, exactly.
-        whole = np.array_equal(values, np.round(values)) and float(np.abs(values).max()) < 32_000
-        if whole:
-            values = values.astype(np.int16)
-    return values, nulls
+        values = values.astype(np.int16)
+    return _Numbers(values, blank, low, high)
 
 
 def _blank(chunk: Any) -> np.ndarray:

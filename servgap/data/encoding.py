@@ -9,6 +9,7 @@ syllables for CP949): text decoded with the wrong code page turns into rare char
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # The most frequent characters of general and survey Chinese text.
@@ -53,6 +54,26 @@ class DecodeError(Exception):
     def __init__(self, message: str, offset: int) -> None:
         super().__init__(message)
         self.offset = offset
+
+
+def valid_utf8(chunks: Iterable[bytes]) -> bool:
+    """Whether the bytes, given in pieces, are UTF-8 throughout (decoded piece by piece, nothing
+    kept; a character split between pieces is fine; ASCII pieces are taken as they are).
+
+    >>> valid_utf8([b"caf", "é".encode()[:1], "é".encode()[1:]]), valid_utf8([b"\\xff"])
+    (True, False)
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in chunks:
+            if not chunk.isascii():
+                decoder.decode(chunk)
+            elif decoder.getstate()[0]:
+                decoder.decode(chunk)  # a character started in the piece before must end here
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _score(text: str, common: set[str]) -> float:

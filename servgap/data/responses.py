@@ -91,14 +91,13 @@ def read_responses(config: InstrumentConfig, path: Path | pd.DataFrame, options:
     _explain_missing_columns(plan, config_for_columns, table, issues)
     if issues:
         return ReadOutcome(None, issues)
-    reader = _TableColumns(table, config, options, issues, source.skip_markers)
+    reader = _TableColumns("DataFrame" if frame else str(path), table, config, options, issues,
+                           source.skip_markers)
     responses = assemble(config, plan, reader, source, ids_unique_within)
     if not _explain_header_rows(plan, reader.row_numbers, source, issues):
         _explain_label_answers(config, issues)
     if any(issue.is_error for issue in issues):
         return ReadOutcome(None, issues)
-    responses.path = "DataFrame" if frame else str(path)
-    responses.invalid_as_missing = [issue for issue in issues if issue.rule is data_rules.INVALID_AS_MISSING]
     return ReadOutcome(responses, issues)
 
 
@@ -183,13 +182,11 @@ class _TableColumns(ColumnReader):
     """Columns of a table read by ``data/tables.py``, checked cell by cell: invalid cells are
     reported as issues with their spreadsheet rows."""
 
-    def __init__(self, table: Table, config: InstrumentConfig, options: ReadOptions,
+    def __init__(self, name: str, table: Table, config: InstrumentConfig, options: ReadOptions,
                  issues: list[DataIssue], skip_markers: tuple[str, ...] = ()) -> None:
-        super().__init__(table.headers, len(table.frame))
+        super().__init__(name, table.headers, len(table.frame), issues)
         self.table = table
         self.config = config
-        self.issues = issues
-        self.name = ""
         self.file_format, self.encoding, self.delimiter = table.file_format, table.encoding, table.delimiter
         self.validator = CellValidator(config, skip_markers)
         self.rule = data_rules.INVALID_CELL if options.invalid is InvalidPolicy.refuse else \

@@ -16,7 +16,7 @@ import pandas as pd
 
 from servgap.data import rules as data_rules
 from servgap.data.delimited import header_cells, sniff_delimiter
-from servgap.data.encoding import DecodeError, decode
+from servgap.data.encoding import DecodeError, decode, valid_utf8
 from servgap.data.issues import refuse, short_text
 from servgap.data.options import ReadOptions
 from servgap.data.sources import Source, SourceTooLarge, SourceUnreadable, open_source
@@ -37,31 +37,11 @@ class Table:
     value_labels: dict[int, dict[float, str]] | None = None
 
 
-def _looks_like_utf8(raw: bytes) -> bool:
-    """True when the whole file is valid UTF-8 (checked without keeping a decoded copy)."""
-    if raw.isascii():
-        return True
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    chunk = 1 << 22
-    try:
-        for start in range(0, len(raw), chunk):
-            decoder.decode(raw[start:start + chunk], final=start + chunk >= len(raw))
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 #: The longest line (in characters) a CSV export may have; longer is not a survey export.
 MAX_LINE_CHARS = 1 << 20
-_BINARY_SIGNATURES = (
-    (b"PK\x03\x04", "xlsx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
-    (b"$FL2", "an SPSS .sav file; export it from SPSS as CSV (File › Export › CSV)"),
-    (b"$FL3", "an SPSS .sav file; export it from SPSS as CSV (File › Export › CSV)"),
-    (b"PAR1", "parquet"),
-    (b"\x1f\x8b", "a gzip-compressed file; decompress it first (gunzip)"),
-    (b"%PDF", "a PDF document, not a data export"),
-)
+#: Files that are no data export at all. (Workbooks, Parquet, SPSS, Stata and gzip files are told by
+#: their first bytes in :func:`read_table` and never reach the CSV reader.)
+_NOT_DATA = ((b"%PDF", "a PDF document, not a data export"),)
 _UTF16_BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 
 
@@ -96,8 +76,8 @@ def _check_text(text: str, delimiter: str, headers: list[str]) -> None:
 
 
 def _refuse_binary(head: bytes) -> None:
-    for signature, what in _BINARY_SIGNATURES:
-        if head.startswith(signature) and what not in ("xlsx", "parquet", "ole"):
+    for signature, what in _NOT_DATA:
+        if head.startswith(signature):
             raise refuse(data_rules.DATA_UNREADABLE, f"this is {what}")
     nuls = head[:65536].count(b"\x00")
     if head[:1] == b"\x00" or nuls > len(head[:65536]) // 100:
@@ -115,7 +95,7 @@ def _read_csv(source: Source, options: ReadOptions) -> Table:
     forced = options.encoding or bom_encoding
     parse_from_text = not source.regular or (forced is not None and codecs.lookup(forced).name.startswith("utf-16"))
     try:
-        if forced is None and _looks_like_utf8(raw):
+        if forced is None and valid_utf8(raw[start:start + (1 << 22)] for start in range(0, len(raw), 1 << 22)):
             # Valid UTF-8 throughout: pandas decodes it again while parsing, so only the start is
             # kept as text (for the delimiter and header), not a second copy of a large file.
             encoding, text = "utf-8", raw.decode("utf-8-sig", errors="ignore") if parse_from_text else \

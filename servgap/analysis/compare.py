@@ -39,8 +39,9 @@ def compare_waves(config: InstrumentConfig, before: Responses, after: Responses,
     confidence = confidence or config.analysis.confidence
     correction = correction or config.analysis.correction.value
     options = AnalysisOptions(confidence=confidence, correction=correction)
-    first, first_gaps = analyze_with_scores(config, before, options)
-    second, second_gaps = analyze_with_scores(config, after, options)
+    first, first_gaps = analyze_with_scores(config, before, options, keep_scores=True)
+    second, second_gaps = analyze_with_scores(config, after, options, keep_scores=True)
+    assert first_gaps is not None and second_gaps is not None
 
     before_items, after_items = item_gaps(before), item_gaps(after)
     rows: dict[str, list[tuple[Any, ...]]] = {"item": [], "dimension": []}

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from servgap.analysis.gap import item_gaps
 from servgap.analysis.tolerance import ToleranceAccumulator
@@ -33,9 +34,9 @@ from servgap.results import (
     WeightedScore,
 )
 from servgap.stats.adjust import adjust, significant
-from servgap.stats.moments import FloatArray, MeanTest, Moments, welch_test
+from servgap.stats.exact import RatioMoments, WholeCoMoments, column_sums, whole
+from servgap.stats.moments import FloatArray, MeanTest, welch_test
 from servgap.stats.ranks import WILCOXON_METHOD, kruskal_wallis, wilcoxon_p
-from servgap.stats.reliability import CoMoments
 
 FACET_KEYS = ("expectation", "perception", "gap")
 
@@ -48,17 +49,6 @@ class AnalysisOptions:
     test: str | None = None
     correction: str | None = None
     segment_by: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class DimensionScores:
-    """Respondent dimension scores (respondents × dimensions, NaN where a respondent is left out)."""
-
-    expectation: FloatArray
-    perception: FloatArray
-    gap: FloatArray
-    perception_only: FloatArray
-    answered: np.ndarray  # item pairs answered, respondents × dimensions
 
 
 def _tested(t_p: FloatArray, wilcoxon: FloatArray | None, test: str,
@@ -84,22 +74,35 @@ def required_items(item_count: int, ratio: float) -> int:
 class PreparedBlock:
     """A block of E and P answers with masks and zero-filled copies, computed once and shared.
 
-    ``*_zeroed`` arrays hold 0 where a value does not count, so sums need no NaN handling.
+    ``*_zeroed`` arrays hold 0 where a value does not count, so sums need no NaN handling. In a
+    complete block — no E or P answer missing, the usual case — the masks are None and the
+    zero-filled arrays are the answers themselves.
     """
 
-    missing_e: np.ndarray
-    missing_p: np.ndarray
-    paired: np.ndarray
+    missing_e: np.ndarray | None
+    missing_p: np.ndarray | None
+    paired: np.ndarray | None
     e_zeroed: FloatArray  # E where answered
     p_zeroed: FloatArray  # P where answered
     e_paired: FloatArray  # E where both E and P are answered
     p_paired: FloatArray  # P where both E and P are answered
     g_paired: FloatArray  # P − E where both are answered
 
+    @property
+    def complete(self) -> bool:
+        """Whether every respondent of the block answered every item on both facets."""
+        return self.paired is None
+
+    @property
+    def rows(self) -> int:
+        return self.g_paired.shape[0]
+
     @classmethod
     def of(cls, expectation: FloatArray, perception: FloatArray) -> PreparedBlock:
         """The prepared block of E and P answers (respondents × items, NaN = missing)."""
         missing_e, missing_p = np.isnan(expectation), np.isnan(perception)
+        if not missing_e.any() and not missing_p.any():
+            return cls(None, None, None, expectation, perception, expectation, perception, perception - expectation)
         paired = ~missing_e & ~missing_p
         e_zeroed = np.where(missing_e, 0.0, expectation)
         p_zeroed = np.where(missing_p, 0.0, perception)
@@ -108,15 +111,49 @@ class PreparedBlock:
         return cls(missing_e, missing_p, paired, e_zeroed, p_zeroed, e_paired, p_paired, p_paired - e_paired)
 
 
-def dimension_scores_of(block: PreparedBlock, groups: list[slice], ratio: float) -> DimensionScores:
-    r"""Respondent dimension scores (docs/method.md §1).
+@dataclass(frozen=True)
+class DimensionSums:
+    """Per respondent and dimension (respondents × dimensions): the sums of P − E, E and P over the
+    items answered on both facets and their count ``paired``, and the sum of the answered P items
+    and their count ``perception_n`` (for the perception-only score). ``scored`` marks respondents
+    with enough items for a score, ``perception_scored`` the same for the perception-only score.
 
-    For respondent r and dimension d, over the items of d with both E and P present:
+    In a complete block the counts are one per dimension (its number of items) and the masks None:
+    every respondent is scored.
+    """
+
+    gap: FloatArray
+    expectation: FloatArray
+    perception: FloatArray
+    paired: NDArray[np.int64]
+    perception_only: FloatArray
+    perception_n: NDArray[np.int64]
+    scored: np.ndarray | None
+    perception_scored: np.ndarray | None
+
+    def gap_scores(self) -> FloatArray:
+        r"""The respondents' dimension gaps :math:`G_{rd} = \sum_i (P_{ri} - E_{ri}) / c_{rd}` over the
+        :math:`c_{rd}` items of d answered on both facets; NaN where the respondent is left out.
+
+        :math:`\sum (P - E) / c` rather than :math:`\bar P - \bar E`: the answers are whole numbers,
+        so equal gaps come out as equal floats (P̄ − Ē may differ in the last bit), which rank tests
+        and ties depend on.
+        """
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores = self.gap / self.paired
+        return scores if self.scored is None else np.where(self.scored, scores, np.nan)
+
+
+def dimension_sums_of(block: PreparedBlock, groups: list[slice], ratio: float) -> DimensionSums:
+    r"""Respondent dimension sums and counts (docs/method.md §1).
+
+    For respondent r and dimension d, over the :math:`c_{rd}` items of d with both E and P present:
 
     .. math:: E_{rd} = \overline{E_{ri}}, \quad P_{rd} = \overline{P_{ri}}, \quad G_{rd} = P_{rd} - E_{rd}
 
-    defined only when at least ⌈ratio·k_d⌉ items have both (otherwise the respondent is left out of
-    d). The perception-only (SERVPERF) score averages every answered P item under the same rule.
+    defined only when :math:`c_{rd}` ≥ ⌈ratio·k_d⌉ (otherwise the respondent is left out of d).
+    The perception-only (SERVPERF) score averages every answered P item under the same rule. The
+    sums are whole numbers; the scores are these sums divided by the counts.
 
     References
     ----------
@@ -131,32 +168,28 @@ def dimension_scores_of(block: PreparedBlock, groups: list[slice], ratio: float)
     >>> import numpy as np
     >>> e = np.array([[6, 6], [7, 6], [5, 5], [6, 7], [7, 7], [6, 5]], dtype=float)
     >>> p = np.array([[5, 6], [6, 5], [5, 4], [6, 6], [5, 6], [6, 5]], dtype=float)
-    >>> dimension_scores_of(PreparedBlock.of(e, p), [slice(0, 2)], 0.5).gap[:, 0].tolist()
+    >>> dimension_sums_of(PreparedBlock.of(e, p), [slice(0, 2)], 0.5).gap_scores()[:, 0].tolist()
     [-0.5, -1.0, -0.5, -0.5, -1.5, 0.0]
     >>> p[2, 1] = np.nan
-    >>> dimension_scores_of(PreparedBlock.of(e, p), [slice(0, 2)], 0.5).gap[2, 0]
+    >>> dimension_sums_of(PreparedBlock.of(e, p), [slice(0, 2)], 0.5).gap_scores()[2, 0]
     np.float64(0.0)
     """
-    respondents = block.paired.shape[0]
-    shape = (respondents, len(groups))
-    e_scores, p_scores, servperf = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
-    g_scores = np.full(shape, np.nan)
-    answered = np.zeros(shape, dtype=np.int64)
+    membership = np.zeros((block.g_paired.shape[1], len(groups)))
     for position, columns in enumerate(groups):
-        count = block.paired[:, columns].sum(axis=1)
-        need = required_items(columns.stop - columns.start, ratio)
-        answered[:, position] = count
-        with np.errstate(invalid="ignore", divide="ignore"):
-            scored = count >= need
-            e_scores[:, position] = np.where(scored, block.e_paired[:, columns].sum(axis=1) / count, np.nan)
-            p_scores[:, position] = np.where(scored, block.p_paired[:, columns].sum(axis=1) / count, np.nan)
-            # Σ(P − E) / count: the answers are whole numbers, so equal gaps come out as equal floats
-            # (P̄ − Ē may differ in the last bit), which rank tests and ties depend on.
-            g_scores[:, position] = np.where(scored, block.g_paired[:, columns].sum(axis=1) / count, np.nan)
-            p_count = (~block.missing_p[:, columns]).sum(axis=1)
-            servperf[:, position] = np.where(p_count >= need, block.p_zeroed[:, columns].sum(axis=1) / p_count,
-                                             np.nan)
-    return DimensionScores(e_scores, p_scores, g_scores, servperf, answered)
+        membership[columns, position] = 1.0
+    widths = np.array([columns.stop - columns.start for columns in groups], dtype=np.int64)
+    # Row sums per dimension as one product with the 0/1 membership matrix: sums of whole numbers,
+    # exact whatever order BLAS adds them in.
+    gap, expectation, perception = block.g_paired @ membership, block.e_paired @ membership, \
+        block.p_paired @ membership
+    if block.complete:
+        return DimensionSums(gap, expectation, perception, widths, perception, widths, None, None)
+    assert block.paired is not None and block.missing_p is not None
+    need = np.array([required_items(int(width), ratio) for width in widths])
+    paired = np.rint(block.paired @ membership).astype(np.int64)
+    perception_n = np.rint(~block.missing_p @ membership).astype(np.int64)
+    return DimensionSums(gap, expectation, perception, paired, block.p_zeroed @ membership, perception_n,
+                         paired >= need, perception_n >= need)
 
 
 #: Respondents per block: small enough that a block's arrays stay in the CPU cache.
@@ -187,22 +220,24 @@ class _WeightedAccumulator:
                          "missing_dimension_score": 0}
 
     def add(self, points: FloatArray, respondent_gaps: FloatArray) -> None:
-        totals = points.sum(axis=1)  # NaN when a dimension's points are missing
+        ones = np.ones(points.shape[1])
+        totals = points @ ones  # NaN when a dimension's points are missing
         complete = ~np.isnan(totals)
         positive = complete & (totals > 0)
         within = positive if self.tolerance is None else positive & (np.abs(totals - 100) <= self.tolerance)
-        scored = ~np.isnan(respondent_gaps).any(axis=1)
-        usable = within & scored
         with np.errstate(invalid="ignore", divide="ignore"):
             proportions = points / totals[:, None]
-        self.score_sum += float((proportions[usable] * respondent_gaps[usable]).sum())
-        self.usable += int(usable.sum())
-        self.proportion_sum += proportions[within].sum(axis=0)
-        self.within += int(within.sum())
-        self.excluded["missing_points"] += int((~complete).sum())
-        self.excluded["zero_points_total"] += int((complete & ~positive).sum())
-        self.excluded["points_total_off_100"] += int((positive & ~within).sum())
-        self.excluded["missing_dimension_score"] += int((within & ~scored).sum())
+        weighted_gaps = (proportions * respondent_gaps) @ ones  # NaN without every dimension score
+        scored = ~np.isnan(respondent_gaps @ ones)
+        usable = within & scored
+        self.score_sum += float(weighted_gaps[usable].sum())
+        self.usable += int(np.count_nonzero(usable))
+        self.proportion_sum += within @ np.where(within[:, None], proportions, 0.0)
+        self.within += int(np.count_nonzero(within))
+        self.excluded["missing_points"] += int(np.count_nonzero(~complete))
+        self.excluded["zero_points_total"] += int(np.count_nonzero(complete & ~positive))
+        self.excluded["points_total_off_100"] += int(np.count_nonzero(positive & ~within))
+        self.excluded["missing_dimension_score"] += int(np.count_nonzero(within & ~scored))
 
 
 def _weighted_result(accumulator: _WeightedAccumulator | None, fixed: dict[str, float] | None,
@@ -282,71 +317,77 @@ def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOpt
 
 
 class _ItemAccumulator:
-    """Per item, over blocks: the moments of the respondents' gaps (pairwise complete), the sums of
-    the paired E and P, the sum of P alone, and the counts of negative gaps and of answered P."""
+    """Per item, over blocks: the exact moments of the respondents' gaps (pairwise complete), the
+    sums of the paired E and P, the sum of P alone, and the counts of negative gaps and of answered P."""
 
     def __init__(self, items: int) -> None:
-        self.gap = Moments(items)
-        self.paired_expectation = np.zeros(items)
-        self.paired_perception = np.zeros(items)
-        self.perception = np.zeros(items)
+        self.ones = np.ones(items, dtype=np.int64)
+        self.gap = RatioMoments(items)
+        self.paired_expectation = np.zeros(items, dtype=np.int64)
+        self.paired_perception = np.zeros(items, dtype=np.int64)
+        self.perception = np.zeros(items, dtype=np.int64)
         self.negative = np.zeros(items, dtype=np.int64)
         self.perception_n = np.zeros(items, dtype=np.int64)
 
     def add(self, block: PreparedBlock) -> None:
-        self.gap.add_present(block.g_paired, block.paired)
-        self.paired_expectation += block.e_paired.sum(axis=0)
-        self.paired_perception += block.p_paired.sum(axis=0)
-        self.perception += block.p_zeroed.sum(axis=0)
-        self.negative += (block.g_paired < 0).sum(axis=0)
-        self.perception_n += (~block.missing_p).sum(axis=0)
+        self.gap.add(block.g_paired, self.ones, block.paired)
+        self.paired_expectation += whole(column_sums(block.e_paired))
+        self.paired_perception += whole(column_sums(block.p_paired))
+        self.perception += whole(column_sums(block.p_zeroed))
+        self.negative += np.count_nonzero(block.g_paired < 0, axis=0)
+        self.perception_n += block.rows if block.missing_p is None else np.count_nonzero(~block.missing_p, axis=0)
 
 
 class _DimensionAccumulator:
-    """Per dimension, over blocks: the moments of the respondent dimension gaps, the sums of the
-    respondents' E, P and perception-only scores, and the counts of negative gaps, of perception-only
-    scores, and of respondents left out with no answers or with too few."""
+    """Per dimension, over blocks: the exact moments of the respondent dimension gaps, of their E,
+    P and perception-only scores, and the counts of negative gaps and of respondents left out with
+    no answers or with too few."""
 
-    def __init__(self, dimensions: int, required: list[int]) -> None:
-        self.required = np.array(required)
-        self.gap = Moments(dimensions)
-        self.expectation = np.zeros(dimensions)
-        self.perception = np.zeros(dimensions)
-        self.perception_only = np.zeros(dimensions)
+    def __init__(self, widths: list[int]) -> None:
+        dimensions, largest = len(widths), max(widths, default=1)
+        self.gap = RatioMoments(dimensions, largest)
+        # Of the respondents' E, P and perception-only scores only the means are reported.
+        self.expectation = RatioMoments(dimensions, largest, with_squares=False)
+        self.perception = RatioMoments(dimensions, largest, with_squares=False)
+        self.perception_only = RatioMoments(dimensions, largest, with_squares=False)
         self.negative = np.zeros(dimensions, dtype=np.int64)
-        self.perception_only_n = np.zeros(dimensions, dtype=np.int64)
         self.no_answers = np.zeros(dimensions, dtype=np.int64)
         self.too_few = np.zeros(dimensions, dtype=np.int64)
 
-    def add(self, scores: DimensionScores) -> None:
-        scored = ~np.isnan(scores.gap)
-        servperf_scored = ~np.isnan(scores.perception_only)
-        self.gap.add(scores.gap)
-        self.expectation += np.where(scored, scores.expectation, 0.0).sum(axis=0)
-        self.perception += np.where(scored, scores.perception, 0.0).sum(axis=0)
-        self.perception_only += np.where(servperf_scored, scores.perception_only, 0.0).sum(axis=0)
-        self.negative += (scores.gap < 0).sum(axis=0)
-        self.perception_only_n += servperf_scored.sum(axis=0)
-        self.no_answers += (scores.answered == 0).sum(axis=0)
-        self.too_few += ((scores.answered > 0) & (scores.answered < self.required)).sum(axis=0)
+    def add(self, sums: DimensionSums) -> None:
+        self.gap.add(sums.gap, sums.paired, sums.scored)
+        self.expectation.add(sums.expectation, sums.paired, sums.scored)
+        self.perception.add(sums.perception, sums.paired, sums.scored)
+        self.perception_only.add(sums.perception_only, sums.perception_n, sums.perception_scored)
+        negative = sums.gap < 0
+        if sums.scored is None:
+            self.negative += np.count_nonzero(negative, axis=0)
+            return
+        self.negative += np.count_nonzero(negative & sums.scored, axis=0)
+        self.no_answers += np.count_nonzero(sums.paired == 0, axis=0)
+        self.too_few += np.count_nonzero((sums.paired > 0) & ~sums.scored, axis=0)
 
 
 class _ReliabilityAccumulator:
-    """Per dimension and facet (E, P, gap): the co-moments of the listwise-complete respondents."""
+    """Per dimension and facet (E, P, gap): the exact co-moments of the listwise-complete respondents."""
 
     def __init__(self, groups: list[slice]) -> None:
         self.groups = groups
-        self.comoments = {(d, key): CoMoments(columns.stop - columns.start) for d, columns in enumerate(groups)
-                          for key in FACET_KEYS}
+        self.sums = {(d, key): WholeCoMoments(columns.stop - columns.start) for d, columns in enumerate(groups)
+                     for key in FACET_KEYS}
 
     def add(self, block: PreparedBlock) -> None:
         for d, columns in enumerate(self.groups):
-            width = columns.stop - columns.start
-            complete_e = (~block.missing_e[:, columns]).sum(axis=1) == width
-            complete_p = (~block.missing_p[:, columns]).sum(axis=1) == width
-            self.comoments[(d, "expectation")].add_rows(block.e_zeroed[:, columns], complete_e)
-            self.comoments[(d, "perception")].add_rows(block.p_zeroed[:, columns], complete_p)
-            self.comoments[(d, "gap")].add_rows(block.g_paired[:, columns], complete_e & complete_p)
+            complete_e: np.ndarray | None = None
+            complete_p: np.ndarray | None = None
+            complete_both: np.ndarray | None = None
+            if block.missing_e is not None and block.missing_p is not None:
+                complete_e = np.asarray(~block.missing_e[:, columns].any(axis=1))
+                complete_p = np.asarray(~block.missing_p[:, columns].any(axis=1))
+                complete_both = complete_e & complete_p
+            self.sums[(d, "expectation")].add(block.e_zeroed[:, columns], complete_e)
+            self.sums[(d, "perception")].add(block.p_zeroed[:, columns], complete_p)
+            self.sums[(d, "gap")].add(block.g_paired[:, columns], complete_both)
 
     def results(self, config: InstrumentConfig, confidence: float) -> tuple[
             dict[str, dict[str, Alpha]], dict[str, dict[str, float]], dict[str, dict[str, float]]]:
@@ -357,7 +398,7 @@ class _ReliabilityAccumulator:
         for d, dimension in enumerate(config.dimensions):
             alphas[dimension.id] = {}
             for key in FACET_KEYS:
-                result = self.comoments[(d, key)].reliability(confidence)
+                result = self.sums[(d, key)].comoments().reliability(confidence)
                 alphas[dimension.id][key] = Alpha(result.n, result.alpha, result.ci_low, result.ci_high)
                 for offset, item in enumerate(dimension.items):
                     if_deleted[item.id][key] = float(result.alpha_if_deleted[offset])
@@ -374,8 +415,17 @@ class _QualityCounter:
         self.rows_used = 0
         self.straight_liners = 0
 
-    def add(self, block_e: FloatArray, block_p: FloatArray, block: PreparedBlock, scores: DimensionScores) -> None:
-        used = ~np.isnan(scores.gap) if self.has_expectation else ~np.isnan(scores.perception_only)
+    def add(self, block_e: FloatArray, block_p: FloatArray, block: PreparedBlock, sums: DimensionSums) -> None:
+        if block.complete:
+            # Every respondent answered every item on both facets: all are used, none has a NaN.
+            self.rows_used += block.rows
+            if 2 * block_p.shape[1] >= 4:
+                spread = (np.maximum(block_e.max(axis=1), block_p.max(axis=1))
+                          - np.minimum(block_e.min(axis=1), block_p.min(axis=1)))
+                self.straight_liners += int(np.count_nonzero(spread == 0))
+            return
+        used = sums.scored if self.has_expectation else sums.perception_scored
+        assert used is not None and block.missing_e is not None and block.missing_p is not None
         self.rows_used += int(used.any(axis=1).sum())
         answered = (~block.missing_e).sum(axis=1) + (~block.missing_p).sum(axis=1)
         # fmax/fmin skip NaN; a respondent with no answers has a NaN spread and is not counted.
@@ -432,14 +482,17 @@ def _data_quality(responses: Responses, quality: _QualityCounter, has_expectatio
     )
 
 
-def analyze_with_scores(config: InstrumentConfig, responses: Responses,
-                        options: AnalysisOptions | None = None) -> tuple[Assessment, FloatArray]:
+def analyze_with_scores(config: InstrumentConfig, responses: Responses, options: AnalysisOptions | None = None,
+                        keep_scores: bool = True) -> tuple[Assessment, FloatArray | None]:
     """The assessment, and the respondent dimension scores behind its segments (respondents ×
     dimensions): the gaps P − E, or for zone-of-tolerance data without expectations the MSA P − A.
 
     Respondents are processed in blocks of :data:`BLOCK_ROWS`; each block adds to mergeable
-    accumulators (counts, means, co-moments), so the result equals the whole-sample computation
-    while every intermediate array stays small. Definitions: docs/method.md §1 and §5.
+    accumulators (exact sums of whole numbers, co-moments), so the result equals the whole-sample
+    computation while every intermediate array stays small. The respondents' scores are kept only
+    when something needs them: segments, the signed-rank test, or the caller (``keep_scores``, for
+    the bootstrap and wave comparisons); otherwise None is returned in their place and memory does
+    not grow with the file. Definitions: docs/method.md §1 and §5.
     """
     options = options or AnalysisOptions()
     analysis = config.analysis
@@ -451,10 +504,11 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
     has_tolerance = Facet.ADEQUATE in responses.facets and Facet.DESIRED in responses.facets
     groups = item_groups(config, responses)
     dimension_ids = [d.id for d in config.dimensions]
-    required = [required_items(g.stop - g.start, analysis.min_item_ratio) for g in groups]
+    widths = [g.stop - g.start for g in groups]
+    required = [required_items(width, analysis.min_item_ratio) for width in widths]
 
     items = _ItemAccumulator(len(responses.item_ids))
-    dimensions = _DimensionAccumulator(len(groups), required)
+    dimensions = _DimensionAccumulator(widths)
     reliability = _ReliabilityAccumulator(groups)
     quality = _QualityCounter(has_expectation)
     weighted = (_WeightedAccumulator(len(groups), config.importance.points_tolerance)
@@ -462,11 +516,13 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
     segments = {column: _SegmentAccumulator(responses.segments[column], len(groups))
                 for column in list(options.segment_by) or list(responses.segments)}
     tolerance = ToleranceAccumulator(len(responses.item_ids), groups, required) if has_tolerance else None
-    # Respondent dimension gaps are kept (respondents × dimensions) for segment tests and the
-    # bootstrap; without expectation ratings, segments compare the adequacy gap MSA = P − adequate.
-    respondent_gaps = np.full((respondents, len(groups)), np.nan)
-    respondent_measure = respondent_gaps if has_expectation or not has_tolerance else np.full_like(respondent_gaps,
-                                                                                                     np.nan)
+    # Without expectation ratings, segments compare the adequacy gap MSA = P − adequate.
+    wilcoxon = test in ("wilcoxon", "both")
+    measure_is_gap = has_expectation or not has_tolerance
+    keep_measure = keep_scores or bool(segments)
+    shape = (respondents, len(groups))
+    respondent_gaps = np.full(shape, np.nan) if wilcoxon or (keep_measure and measure_is_gap) else None
+    respondent_measure = respondent_gaps if measure_is_gap else np.full(shape, np.nan) if keep_measure else None
     # Block buffers, reused for every block, so that no large array is allocated per block.
     read = (Facet.EXPECTATION, Facet.PERCEPTION, *((Facet.ADEQUATE, Facet.DESIRED) if has_tolerance else ()))
     buffer = {facet: np.full((min(BLOCK_ROWS, max(respondents, 1)), len(responses.item_ids)), np.nan, order="F")
@@ -478,30 +534,33 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
         block_e = responses.block(Facet.EXPECTATION, rows, buffer[Facet.EXPECTATION]) if has_expectation else \
             buffer[Facet.EXPECTATION][: block_p.shape[0]]
         block = PreparedBlock.of(block_e, block_p)
-        scores = dimension_scores_of(block, groups, analysis.min_item_ratio)
-        respondent_gaps[rows] = scores.gap
+        sums = dimension_sums_of(block, groups, analysis.min_item_ratio)
+        block_gaps = block_measure = sums.gap_scores()
+        if respondent_gaps is not None:
+            respondent_gaps[rows] = block_gaps
         if tolerance is not None:
             block_msa = tolerance.add(responses.block(Facet.ADEQUATE, rows, buffer[Facet.ADEQUATE]),
                                       responses.block(Facet.DESIRED, rows, buffer[Facet.DESIRED]), block_p)
-            if not has_expectation:
-                respondent_measure[rows] = block_msa
+            if not measure_is_gap:
+                block_measure = block_msa
+                if respondent_measure is not None:
+                    respondent_measure[rows] = block_msa
         items.add(block)
-        dimensions.add(scores)
+        dimensions.add(sums)
         reliability.add(block)
-        quality.add(block_e, block_p, block, scores)
+        quality.add(block_e, block_p, block, sums)
         if weighted is not None and responses.points is not None:
-            weighted.add(responses.points[rows], scores.gap)
+            weighted.add(responses.points[rows], block_gaps)
         for accumulator in segments.values():
-            accumulator.add(rows, respondent_measure[rows])
+            accumulator.add(rows, block_measure)
 
     # The signed-rank test needs every difference, not moments: the items' from the full arrays,
     # the dimensions' from the respondent gaps kept during the block pass.
-    wilcoxon = test in ("wilcoxon", "both")
-    item_test = items.gap.summary(confidence)
+    item_test = items.gap.moments().summary(confidence)
     item_wilcoxon = wilcoxon_p(item_gaps(responses)) if wilcoxon else None
     item_p_values, item_adjusted = _tested(item_test.p, item_wilcoxon, test, correction)
-    dimension_test = dimensions.gap.summary(confidence)
-    dimension_wilcoxon = wilcoxon_p(respondent_gaps) if wilcoxon else None
+    dimension_test = dimensions.gap.moments().summary(confidence)
+    dimension_wilcoxon = wilcoxon_p(respondent_gaps) if wilcoxon and respondent_gaps is not None else None
     dimension_p_values, dimension_adjusted = _tested(dimension_test.p, dimension_wilcoxon, test, correction)
     weighted_result = _weighted_result(weighted, config.importance.weights, dimension_test.mean, dimension_ids)
     alphas, alpha_if_deleted, item_total = reliability.results(config, confidence)
@@ -520,16 +579,16 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
         )
         for position, (dimension, item) in enumerate(config.items())
     ]
-    dimension_e = _ratio(dimensions.expectation, dimension_test.n)
-    dimension_p = _ratio(dimensions.perception, dimension_test.n)
-    dimension_servperf = _ratio(dimensions.perception_only, dimensions.perception_only_n)
+    dimension_e, dimension_p = dimensions.expectation.means(), dimensions.perception.means()
+    dimension_servperf = dimensions.perception_only.means()
+    perception_only_n = dimensions.perception_only.counts()
     dimension_negative = _ratio(dimensions.negative, dimension_test.n)
     dimension_results = [
         DimensionResult(
             id=dimension.id, name=dimension.name, items=[item.id for item in dimension.items],
             expectation=float(dimension_e[position]), perception=float(dimension_p[position]),
             share_negative=float(dimension_negative[position]), perception_only=float(dimension_servperf[position]),
-            perception_only_n=int(dimensions.perception_only_n[position]), alpha=alphas[dimension.id],
+            perception_only_n=int(perception_only_n[position]), alpha=alphas[dimension.id],
             left_out=LeftOut(total=int(dimensions.no_answers[position] + dimensions.too_few[position]),
                              no_answers=int(dimensions.no_answers[position]),
                              too_few_items=int(dimensions.too_few[position]), required_items=required[position],
@@ -559,10 +618,10 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses,
                   for result in accumulator.results(column, dimension_ids, analysis.min_segment_n)],
         data_quality=data_quality,
         tolerance=tolerance.result(responses.item_ids, dimension_ids, confidence) if tolerance else None,
-        segment_tests=[result for column, accumulator in segments.items()
+        segment_tests=[result for column, accumulator in segments.items() if respondent_measure is not None
                        for result in segment_tests_of(column, accumulator, respondent_measure, dimension_ids,
                                                       analysis.min_segment_n, correction, confidence)],
-        segment_measure="gap" if has_expectation or not has_tolerance else "msa",
+        segment_measure="gap" if measure_is_gap else "msa",
         wilcoxon_method=WILCOXON_METHOD if wilcoxon else None,
     ), respondent_measure
 

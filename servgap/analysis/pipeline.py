@@ -154,10 +154,17 @@ def run_analysis(
     responses = outcome.responses
     if responses.rows_read > 200_000:
         say(f"analysing {responses.rows_read:,} respondents…")
+    resamples = instrument.analysis.bootstrap if bootstrap_resamples is None else bootstrap_resamples
+    if resamples < 0:
+        from servgap.analysis.bootstrap import default_resamples
+
+        resamples = default_resamples(responses.rows_read)
+    # The respondents' dimension gaps are kept only for the bootstrap (and segments, which the
+    # engine sees for itself): a plain analysis runs in memory bounded by the block size.
     assessment, respondent_gaps = analyze_with_scores(instrument, responses, AnalysisOptions(
         confidence=confidence, test=Test(test).value if test else None,
         correction=Correction(correction).value if correction else None, segment_by=tuple(segments),
-    ))
+    ), keep_scores=resamples > 0)
     if assessment.data_quality.rows_used == 0:
         invalid_cells = len(responses.invalid_as_missing)
         why = (f" after {invalid_cells:,} invalid cell(s) were treated as missing (--invalid missing)"
@@ -166,12 +173,8 @@ def run_analysis(
                         "nothing was written. Check that the config's columns and scale match this file "
                         "(servgap check CONFIG --data FILE)", ExitCode.FINDINGS)
     assessment = replace(assessment, ipa=importance_performance(instrument, assessment, responses))
-    resamples = instrument.analysis.bootstrap if bootstrap_resamples is None else bootstrap_resamples
-    if resamples < 0:
-        from servgap.analysis.bootstrap import default_resamples
-
-        resamples = default_resamples(responses.rows_read)
     if resamples > 0:
+        assert respondent_gaps is not None
         from servgap.analysis.bootstrap import bootstrap
 
         if responses.rows_read > 100_000:

@@ -62,6 +62,13 @@ class Moments:
         self.mean = np.zeros(width)
         self.m2 = np.zeros(width)
 
+    @classmethod
+    def of(cls, n: NDArray[np.int64], mean: FloatArray, m2: FloatArray) -> Moments:
+        """Moments with the given counts, means and sums of squared deviations."""
+        moments = cls(n.size)
+        moments.n, moments.mean, moments.m2 = n, mean, m2
+        return moments
+
     def add(self, values: FloatArray) -> Moments:
         """Fold a block (rows × columns, NaN = missing) into the running moments."""
         present = ~np.isnan(values)

@@ -185,6 +185,10 @@ def test_repeated_ids_are_found_however_long(tmp_path: Path) -> None:
     assert not different(["R1000000", "R0000001"], ["R1000000"])  # eight bytes
     assert different(["respondent-0001", "respondent-0002"])  # longer than eight: hashed by pyarrow
     assert not different(["respondent-0001"], ["respondent-0001"])
+    # ids of one length, in order (one pass) and out of order (sorted), with and without a repeat
+    assert different(["R01", "R02"], ["R03"]) and different(["R03", "R01"], ["R02"])
+    assert not different(["R01", "R02"], ["R02"]) and not different(["R02", "R01"], ["R02"])
+    assert different(["a", "ab", "b"]) and not different(["a", "ab", "b", "a"])  # texts order as padded keys
 
 
 def test_lazy_id_sequences_behave_as_lists() -> None:

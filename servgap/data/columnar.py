@@ -196,7 +196,6 @@ class _ArrowColumns(ColumnReader):
         return TextColumn(ids), False
 
     def segment(self, column: int) -> np.ndarray:
-        import pyarrow.compute as pc
 
         # Each distinct value becomes one Python string, shared by its rows (a segment has few).
         encoded = self.columns[column].combine_chunks().dictionary_encode()
@@ -205,8 +204,12 @@ class _ArrowColumns(ColumnReader):
             raise NotPlain
         texts = np.empty(len(labels) + 1, dtype=object)
         texts[:-1] = labels.to_pylist()  # the last entry, None, is a blank cell's
-        codes = pc.fill_null(encoded.indices, len(labels))
-        return texts[np.frombuffer(codes.buffers()[1], dtype=np.int32)[codes.offset:codes.offset + len(codes)]]
+        indices = encoded.indices
+        codes = np.frombuffer(indices.buffers()[1], dtype=np.int32)[indices.offset:indices.offset + len(indices)]
+        if indices.null_count:
+            # From the validity bitmap, not pyarrow's fill_null: making its fill value imports pandas.
+            codes = np.where(_blank(indices), len(labels), codes)
+        return texts[codes]
 
 
 def _all_different(texts: pa.ChunkedArray) -> bool:
@@ -232,12 +235,20 @@ def _all_different(texts: pa.ChunkedArray) -> bool:
     if int(length.max()) > 8:
         return bool(pc.count_distinct(texts, mode="all").as_py() == len(texts))
     start, joined = np.concatenate(starts), np.concatenate(data)
+    widest = int(length.max())
     packed = np.zeros((len(length), 8), dtype=np.uint8)
-    for byte in range(int(length.max())):
-        has = length > byte
-        packed[has, byte] = joined[start[has] + byte]
-    keys = packed.view(np.uint64).ravel()
-    keys.sort()
+    if int(length.min()) == widest:  # ids of one length (R000001, …): the bytes are already a table
+        packed[:, :widest] = joined.reshape(-1, widest)
+    else:
+        for byte in range(widest):
+            has = length > byte
+            packed[has, byte] = joined[start[has] + byte]
+    # Big-endian keys order as the texts do: ids exported in order (the usual case) are seen to be
+    # all different in one pass, without a sort.
+    keys = packed.view(">u8").ravel()
+    if bool((keys[1:] > keys[:-1]).all()):
+        return True
+    keys = np.sort(keys)
     return not bool((keys[1:] == keys[:-1]).any())
 
 

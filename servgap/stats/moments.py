@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
 
 FloatArray = NDArray[np.float64]
 
@@ -127,6 +126,8 @@ class Moments:
         >>> bool(np.isclose(result.ci_low[0], low) and np.isclose(result.ci_high[0], high))
         True
         """
+        from scipy import special  # here, not at the top: readers use this module's types before scipy is needed
+
         n = self.n
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(n > 0, self.mean, np.nan)

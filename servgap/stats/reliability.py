@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from servgap.stats.moments import FloatArray
 
@@ -118,6 +117,8 @@ class CoMoments:
         total = covariance.sum()
         alpha = float(_alpha_from_covariance(variances.sum(), total, k))
         if not np.isnan(alpha):
+            from scipy import special
+
             dfn, dfd = n - 1, (n - 1) * (k - 1)
             tail = (1 - confidence) / 2
             # The F quantile through scipy.special (as scipy.stats.f computes it).

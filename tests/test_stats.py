@@ -225,3 +225,34 @@ def test_kruskal_wallis_agrees_with_scipy_on_ties_and_sizes() -> None:
             assert p == pytest.approx(expected.pvalue, rel=1e-10, abs=1e-300)
     statistic, p = kruskal_wallis([np.array([2.0, 2.0]), np.array([2.0, 2.0, 2.0])])  # all equal: undefined
     assert np.isnan(statistic) and np.isnan(p)
+
+
+@pytest.mark.parametrize(("after", "before"), [
+    (np.random.default_rng(1).normal(0.3, 1.0, 40), np.random.default_rng(2).normal(0.0, 2.0, 25)),
+    (np.array([-1.0, -0.5, -0.5, 0.0, 1.5]), np.array([-2.0, -1.0, -1.0])),
+    (np.array([1.0, 1.0]), np.array([2.0, 2.0])),  # both constant, different means
+    (np.array([1.0, 1.0]), np.array([1.0, 1.0])),  # both constant, equal
+    (np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 2.0])),  # one constant
+])
+def test_welch_from_summaries_agrees_with_scipy(after: np.ndarray, before: np.ndarray) -> None:
+    import warnings
+
+    from servgap.stats.moments import welch_from_summary, welch_test
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = stats.ttest_ind(after, before, equal_var=False)
+        interval = expected.confidence_interval(0.9)
+    summary = welch_from_summary(len(after), after.mean(), after.std(ddof=1), len(before), before.mean(),
+                                 before.std(ddof=1), 0.9)
+    for t, p, (low, high) in (summary, welch_test(after, before, 0.9)):
+        assert t == pytest.approx(expected.statistic, rel=1e-12, nan_ok=True)
+        assert p == pytest.approx(expected.pvalue, rel=1e-12, abs=1e-300, nan_ok=True)
+        assert (low, high) == pytest.approx((interval.low, interval.high), rel=1e-12)
+
+
+def test_welch_needs_two_values_on_each_side() -> None:
+    from servgap.stats.moments import welch_from_summary
+
+    t, p, (low, high) = welch_from_summary(1, 2.0, float("nan"), 5, 1.0, 1.0, 0.95)
+    assert all(np.isnan(value) for value in (t, p, low, high))

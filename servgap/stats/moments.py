@@ -7,7 +7,6 @@ undefined; renderers turn NaN into ``null``. Definitions follow docs/method.md.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,17 +158,7 @@ def mean_test(values: FloatArray, confidence: float) -> MeanTest:
 
 def welch_test(after: FloatArray, before: FloatArray, confidence: float) -> tuple[float, float, tuple[float, float]]:
     r"""Welch's two-sample t test of ``after`` against ``before`` (NaN ignored): t, two-sided p, and the
-    interval of the difference of means.
-
-    .. math:: t = \frac{\bar a - \bar b}{\sqrt{s_a^2/n_a + s_b^2/n_b}}, \qquad
-              \nu = \frac{(s_a^2/n_a + s_b^2/n_b)^2}{\frac{(s_a^2/n_a)^2}{n_a - 1} + \frac{(s_b^2/n_b)^2}{n_b - 1}}
-
-    (Welch–Satterthwaite degrees of freedom), via ``scipy.stats.ttest_ind(equal_var=False)``. NaN when
-    a sample has fewer than 2 values.
-
-    References
-    ----------
-    Welch, B. L. (1947), Biometrika 34(1/2), 28–35.
+    interval of the difference of means; :func:`welch_from_summary` of the two samples' n, mean and SD.
 
     Examples
     --------
@@ -185,10 +174,45 @@ def welch_test(after: FloatArray, before: FloatArray, confidence: float) -> tupl
     after, before = after[~np.isnan(after)], before[~np.isnan(before)]
     if len(after) < 2 or len(before) < 2:
         return math.nan, math.nan, (math.nan, math.nan)
-    from scipy import stats
+    return welch_from_summary(len(after), float(after.mean()), float(after.std(ddof=1)),
+                              len(before), float(before.mean()), float(before.std(ddof=1)), confidence)
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # zero variance in a sample: the test is still defined
-        result = stats.ttest_ind(after, before, equal_var=False)
-        interval = result.confidence_interval(confidence)
-    return float(result.statistic), float(result.pvalue), (float(interval.low), float(interval.high))
+
+def welch_from_summary(n_after: int, mean_after: float, sd_after: float, n_before: int, mean_before: float,
+                       sd_before: float, confidence: float) -> tuple[float, float, tuple[float, float]]:
+    r"""Welch's t test of two independent samples from their counts, means and SDs (ddof = 1): t,
+    two-sided p, and the interval of the difference of means (after − before).
+
+    .. math:: t = \frac{\bar a - \bar b}{\sqrt{s_a^2/n_a + s_b^2/n_b}}, \qquad
+              \nu = \frac{(s_a^2/n_a + s_b^2/n_b)^2}{\frac{(s_a^2/n_a)^2}{n_a - 1} + \frac{(s_b^2/n_b)^2}{n_b - 1}}
+
+    (Welch–Satterthwaite degrees of freedom), as ``scipy.stats.ttest_ind(equal_var=False)`` computes
+    them, including its conventions when both samples are constant (ν = 1, t = ±∞ or NaN, an
+    interval of width 0). NaN when a sample has fewer than 2 values. The summaries are what the
+    assessment of each wave already holds, so two waves are compared without their raw gaps.
+
+    References
+    ----------
+    Welch, B. L. (1947), Biometrika 34(1/2), 28–35; Satterthwaite, F. E. (1946), Biometrics Bulletin 2(6).
+
+    Examples
+    --------
+    >>> t, p, (low, high) = welch_from_summary(3, 3.0, 1.0, 3, 1.0, 1.0, 0.95)
+    >>> round(t, 4), round(p, 4), round(low, 4), round(high, 4)
+    (2.4495, 0.0705, -0.267, 4.267)
+    """
+    from scipy import special
+
+    if n_after < 2 or n_before < 2 or math.isnan(sd_after) or math.isnan(sd_before):
+        return math.nan, math.nan, (math.nan, math.nan)
+    share_after, share_before = sd_after**2 / n_after, sd_before**2 / n_before
+    total = share_after + share_before
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.float64(total**2) / np.float64(share_after**2 / (n_after - 1) + share_before**2 / (n_before - 1))
+        dof = 1.0 if np.isnan(ratio) else float(ratio)  # both samples constant: scipy's convention
+        difference = mean_after - mean_before
+        standard_error = math.sqrt(total)
+        t = float(np.float64(difference) / np.float64(standard_error))
+    p = float(2 * special.stdtr(dof, -abs(t))) if not math.isnan(t) else math.nan
+    critical = float(special.stdtrit(dof, 1 - (1 - confidence) / 2))
+    return t, p, (difference - critical * standard_error, difference + critical * standard_error)

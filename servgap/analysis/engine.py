@@ -31,6 +31,7 @@ from servgap.results import (
     SegmentDimension,
     SegmentResult,
     SegmentTest,
+    SourceFile,
     WeightedScore,
 )
 from servgap.stats.adjust import adjust, significant
@@ -475,10 +476,12 @@ def _data_quality(responses: Responses, quality: _QualityCounter, has_expectatio
         file=responses.path, file_format=responses.file_format, encoding=responses.encoding,
         delimiter=responses.delimiter, rows_read=responses.rows_read, rows_used=quality.rows_used,
         ids_from_rows=responses.ids_from_rows, missing_cells=responses.missing_cells,
-        invalid_as_missing=[CellNote(i.row, i.column, i.header, i.value, i.message)
+        invalid_as_missing=[CellNote(i.row, i.column, i.header, i.value, i.message, i.file)
                             for i in responses.invalid_as_missing],
         straight_liners=quality.straight_liners, notes=notes, platform=responses.source.platform,
         header_rows=responses.source.header_rows, platform_detected=responses.source.detected,
+        files=[SourceFile(*entry) for entry in responses.files] or [
+            SourceFile(responses.path, responses.rows_read, responses.file_format, responses.encoding)],
     )
 
 

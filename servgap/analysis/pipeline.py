@@ -113,8 +113,6 @@ def run_analysis(
 ) -> Assessment:
     """Load, read, validate and analyse; see the module docstring. Options left ``None`` take the
     config's values (``analysis:`` in the config), as on the command line."""
-    from servgap.data.responses import read_responses
-
     say: Progress = progress or (lambda message: None)
     loaded, config_name = resolve_config(config)
     instrument = loaded.config
@@ -134,18 +132,16 @@ def run_analysis(
     # with a spare core the imports cost no wall-clock time. Joined before any of them is used.
     importing = import_in_background("scipy.special", "servgap.analysis.engine", "servgap.analysis.checklist",
                                      "servgap.analysis.ipa")
+    shown = str(source) if isinstance(source, Path) else "the DataFrame"
     try:
-        outcome = read_responses(instrument, source, options, segment_by=segments)
+        responses = read_dataset(instrument, source, options, config_name, segment_by=segments)
     finally:
         importing.join()
     from servgap.analysis.checklist import build_checklist
     from servgap.analysis.engine import AnalysisOptions, analyze_with_scores
     from servgap.analysis.ipa import importance_performance
 
-    shown = str(source) if isinstance(source, Path) else "the DataFrame"
-    if outcome.responses is None:
-        raise refusal(shown, outcome.issues, config_name)
-    check_segments(instrument, outcome.responses, segments, shown)
+    check_segments(instrument, responses, segments, shown)
     management_data = None
     declared = instrument.management
     # Management gaps are reported whenever the study has any of their inputs — files, or standards
@@ -162,7 +158,6 @@ def run_analysis(
         for path, issues in problems.items():
             if any(issue.is_error for issue in issues):
                 raise refusal(path, issues, config_name)
-    responses = outcome.responses
     if responses.rows_read > 200_000:
         say(f"analysing {responses.rows_read:,} respondents…")
     resamples = instrument.analysis.bootstrap if bootstrap_resamples is None else bootstrap_resamples
@@ -203,6 +198,28 @@ def run_analysis(
         management_result = compute_management(instrument, assessment, responses, management_data)
     return replace(assessment, management=management_result,
                    checklist=build_checklist(instrument, assessment, management_result))
+
+
+def read_dataset(instrument: InstrumentConfig, data: Path | pd.DataFrame, options: ReadOptions,
+                 config_name: str, segment_by: list[str] | None = None,
+                 ids_unique_within: str | None = None) -> Responses:
+    """The responses of one file, a DataFrame, or every file of a folder or glob pattern read as one
+    dataset (``data/collection.py``); a file with problems is refused with its rows and columns."""
+    from servgap.data.collection import combine, dataset_files
+    from servgap.data.responses import read_responses
+
+    files = dataset_files(data) if isinstance(data, Path) else None
+    sources: list[Path | pd.DataFrame] = list(files) if files else [data]
+    parts = []
+    for path in sources:
+        outcome = read_responses(instrument, path, options, segment_by=segment_by,
+                                 ids_unique_within=ids_unique_within)
+        if outcome.responses is None:
+            raise refusal(str(path) if isinstance(path, Path) else "the DataFrame", outcome.issues, config_name)
+        parts.append(outcome.responses)
+    if files is None or len(files) == 1:
+        return parts[0]
+    return combine(files, parts, str(data), ids_unique_within)
 
 
 def import_in_background(*names: str) -> threading.Thread:

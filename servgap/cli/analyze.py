@@ -12,7 +12,7 @@ import typer
 from servgap.analysis.options import check_report_options
 from servgap.analysis.pipeline import ManagementFiles, run_analysis
 from servgap.cli.common import err, handle_errors, report_language
-from servgap.cli.outputs import Output, OutputPlan, load_run_config, open_run
+from servgap.cli.outputs import Output, OutputPlan, load_run_config, open_run, protect_dataset_files
 from servgap.data.options import InvalidPolicy, Layout
 from servgap.instrument.models import Correction, Test
 
@@ -73,7 +73,9 @@ TopOption = Annotated[int, typer.Option("--top", min=1, help="How many items to 
 
 @handle_errors
 def analyze(
-    data: Annotated[Path, typer.Argument(help="Survey export: CSV, XLSX or Parquet.", show_default=False)],
+    data: Annotated[Path, typer.Argument(help="Survey export (CSV, XLSX, Parquet, SPSS, Stata), or a folder or a "
+                                         "quoted glob pattern of exports with the same columns, read as one dataset.",
+                                         show_default=False)],
     config: Annotated[Path, typer.Option("--config", "-c", help="Instrument config (YAML).", show_default=False)],
     output_format: FormatOption = ReportFormat.table,
     output: OutputOption = None,
@@ -125,6 +127,7 @@ def analyze(
     # Option values are checked by the pipeline, the same for the command line and the API.
     management_files = ManagementFiles(managers, audits, staff, standards, promises)
     plan = open_run(data=data, config=config, **vars(management_files))
+    protect_dataset_files(plan, data)
     excel_target = excel_output(plan, excel)
     report_target = plan.add("--output", output)
     loaded = load_run_config(plan, config)
@@ -188,7 +191,9 @@ class ChecklistFormat(StrEnum):
 
 @handle_errors
 def checklist(
-    data: Annotated[Path, typer.Argument(help="Survey export: CSV, XLSX or Parquet.", show_default=False)],
+    data: Annotated[Path, typer.Argument(help="Survey export (CSV, XLSX, Parquet, SPSS, Stata), or a folder or a "
+                                         "quoted glob pattern of exports with the same columns, read as one dataset.",
+                                         show_default=False)],
     config: Annotated[Path, typer.Option("--config", "-c", help="Instrument config (YAML).", show_default=False)],
     output_format: Annotated[ChecklistFormat, typer.Option("--format", "-f", help="Checklist format.")] =
     ChecklistFormat.table,
@@ -213,6 +218,7 @@ def checklist(
     check_report_options(top=top)  # the checklist's own --top (how many items it lists)
     management_files = ManagementFiles(managers, audits, staff, standards, promises)
     plan = open_run(data=data, config=config, **vars(management_files))
+    protect_dataset_files(plan, data)
     target = plan.add("--output", output)
     loaded = load_run_config(plan, config)
     assessment = run_analysis(data, loaded, invalid=invalid, management=management_files, progress=err)

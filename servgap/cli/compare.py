@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from servgap.analysis.pipeline import refusal
+from servgap.analysis.pipeline import read_dataset
 from servgap.cli.analyze import OutputOption
 from servgap.cli.common import handle_errors, report_language
-from servgap.cli.outputs import load_run_config, open_run
+from servgap.cli.outputs import load_run_config, open_run, protect_dataset_files
 from servgap.errors import ExitCode, UserError
 
 
@@ -25,9 +25,11 @@ class CompareFormat(StrEnum):
 
 @handle_errors
 def compare(
-    before: Annotated[Path, typer.Argument(help="The earlier wave's export (or the only file, with --wave).",
+    before: Annotated[Path, typer.Argument(help="The earlier wave's export (or the only one, with --wave); a "
+                                                "folder or a quoted glob pattern of exports is read as one wave.",
                                            show_default=False)],
-    after: Annotated[Path | None, typer.Argument(help="The later wave's export.", show_default=False)] = None,
+    after: Annotated[Path | None, typer.Argument(help="The later wave's export (a file, folder or pattern).",
+                                                 show_default=False)] = None,
     config: Annotated[Path, typer.Option("--config", "-c", help="Instrument config (YAML).",
                                          show_default=False)] = Path("servgap.yaml"),
     wave: Annotated[str | None, typer.Option("--wave", help="Column that tells the waves apart, when both are in "
@@ -45,10 +47,11 @@ def compare(
     import numpy as np
 
     from servgap.analysis.compare import compare_waves
-    from servgap.data.responses import read_responses
+    from servgap.data.options import ReadOptions
     from servgap.render.compare import comparison_json, comparison_markdown, comparison_report
 
     plan = open_run(before=before, after=after, config=config)
+    protect_dataset_files(plan, before, after)
     target = plan.add("--output", output)
     loaded = load_run_config(plan, config)
     instrument = loaded.config
@@ -61,27 +64,20 @@ def compare(
     if (after is None) == (wave is None):
         raise UserError("give two files (BEFORE AFTER), or one file and --wave COLUMN", ExitCode.USAGE)
     if wave is not None:
-        outcome = read_responses(instrument, before, segment_by=[wave], ids_unique_within=wave)
-        if outcome.responses is None:
-            raise refusal(before, outcome.issues, config)
-        labels = outcome.responses.segments[wave]
+        responses = read_dataset(instrument, before, ReadOptions(), str(config), segment_by=[wave],
+                                 ids_unique_within=wave)
+        labels = responses.segments[wave]
         present = sorted({value for value in labels.tolist() if value is not None})
         chosen = [value.strip() for value in waves.split(",")] if waves else present
         if len(chosen) != 2 or any(value not in present for value in chosen):
             raise UserError(f"--wave {wave}: found the values {', '.join(present) or 'none'}; name the two to "
                             "compare with --waves EARLIER,LATER", ExitCode.USAGE)
-        first = outcome.responses.subset(np.array([value == chosen[0] for value in labels.tolist()]))
-        second = outcome.responses.subset(np.array([value == chosen[1] for value in labels.tolist()]))
+        first = responses.subset(np.array([value == chosen[0] for value in labels.tolist()]))
+        second = responses.subset(np.array([value == chosen[1] for value in labels.tolist()]))
         before_label, after_label = chosen
     else:
         assert after is not None
-        parts = []
-        for path in (before, after):
-            outcome = read_responses(instrument, path)
-            if outcome.responses is None:
-                raise refusal(path, outcome.issues, config)
-            parts.append(outcome.responses)
-        first, second = parts
+        first, second = (read_dataset(instrument, path, ReadOptions(), str(config)) for path in (before, after))
         before_label, after_label = before.name, after.name
     comparison = compare_waves(instrument, first, second, before_label, after_label)
     fallbacks = list(instrument.instrument.languages)

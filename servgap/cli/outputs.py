@@ -335,6 +335,16 @@ def open_run(**inputs: Path | None) -> OutputPlan:
     return OutputPlan(inputs.values())
 
 
+def protect_dataset_files(plan: OutputPlan, *data: Path | None) -> None:
+    """Declare each file of a folder or glob pattern given as data an input of the run, so that no
+    output can replace one of them."""
+    from servgap.data.collection import dataset_files
+
+    for argument in data:
+        for path in (dataset_files(argument) if argument is not None else None) or []:
+            plan.add_input(path)
+
+
 def load_run_config(plan: OutputPlan, path: Path) -> ConfigLoad:
     """Load the run's config (refusing it with its findings) and declare the files it reads besides
     itself — a factor-set file — as inputs too, so that no output of the run can replace them."""

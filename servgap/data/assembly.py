@@ -3,8 +3,9 @@ from validated columns, whichever reader (the table reader, the columnar reader)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import overload
 
 import numpy as np
 
@@ -14,6 +15,31 @@ from servgap.data.plan import ColumnPlan
 from servgap.data.platforms import SourceInfo
 from servgap.instrument.models import Facet, InstrumentConfig
 from servgap.stats.moments import FloatArray
+
+
+class LazyTexts(Sequence[str]):
+    """A sequence of texts made on demand (a Python string per row only when one is asked for)."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _slice(self, start: int, stop: int) -> list[str]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            return self._slice(start, max(start, stop))[::step]
+        position = range(len(self))[index]  # negative positions and IndexError as a list has them
+        return self._slice(position, position + 1)[0]
+
+    def __iter__(self) -> Iterator[str]:
+        for start in range(0, len(self), 1 << 16):
+            yield from self._slice(start, min(start + (1 << 16), len(self)))
 
 
 @dataclass
@@ -61,6 +87,9 @@ class Responses:
     missing_cells: dict[str, int] = field(default_factory=dict)
     #: the survey platform that wrote the file, and how its layout was read
     source: SourceInfo = field(default_factory=lambda: SourceInfo("generic", 1, True))
+    #: the files of a dataset read from a folder or pattern: (path, rows, format, encoding) each;
+    #: empty for one file
+    files: list[tuple[str, int, str, str | None]] = field(default_factory=list)
 
     def block(self, facet: Facet, rows: slice, out: FloatArray | None = None) -> FloatArray:
         """Answers of ``rows`` as a column-major respondents × items array (written into ``out``)."""

@@ -25,11 +25,11 @@ import codecs
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from servgap.data.assembly import ColumnReader, Responses, assemble, with_segments
+from servgap.data.assembly import ColumnReader, LazyTexts, Responses, assemble, with_segments
 from servgap.data.cells import CellValidator
 from servgap.data.delimited import header_cells, sniff_delimiter
 from servgap.data.encoding import valid_utf8
@@ -368,32 +368,7 @@ def _blank(chunk: Any) -> np.ndarray:
     return bits[chunk.offset:chunk.offset + len(chunk)] == 0
 
 
-class _Texts(Sequence[str]):
-    """A sequence of texts made on demand (a Python string per row only when one is asked for)."""
-
-    def __len__(self) -> int:
-        raise NotImplementedError
-
-    def _slice(self, start: int, stop: int) -> list[str]:
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(len(self))
-            return self._slice(start, max(start, stop))[::step]
-        position = range(len(self))[index]  # negative positions and IndexError as a list has them
-        return self._slice(position, position + 1)[0]
-
-    def __iter__(self) -> Iterator[str]:
-        for start in range(0, len(self), 1 << 16):
-            yield from self._slice(start, min(start + (1 << 16), len(self)))
-
-
-class TextColumn(_Texts):
+class TextColumn(LazyTexts):
     """A column of texts held by pyarrow."""
 
     def __init__(self, array: pa.ChunkedArray) -> None:
@@ -406,7 +381,7 @@ class TextColumn(_Texts):
         return [str(value) for value in self.array[start:stop].to_pylist()]
 
 
-class RowNumbers(_Texts):
+class RowNumbers(LazyTexts):
     """Respondent ids of a file without an id column: the spreadsheet row numbers 2, 3, … as text."""
 
     def __init__(self, count: int) -> None:

@@ -17,6 +17,8 @@ class DataIssue:
     header: str
     message: str
     value: str | None = None
+    #: the file, when the problem is in one file of a dataset of several
+    file: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -29,7 +31,7 @@ class DataIssue:
 
     def describe(self) -> str:
         """The issue as one line: ``row R, column C 'header': message``."""
-        where = f"row {self.row}" if self.row else "file"
+        where = (f"{self.file}, " if self.file else "") + (f"row {self.row}" if self.row else "file")
         column = f", column {self.column} '{short_text(self.header)}'" if self.column else ""
         return f"{where}{column}: {self.message}"
 

@@ -464,9 +464,14 @@ class WorkbookBuilder:
         _, last = write_table(sheet, top, [w["dimension"], w["left_out"], w["no_answers"], w["too_few"]],
                               [[self.pick(d.name), d.left_out.total, d.left_out.no_answers, d.left_out.too_few_items]
                                for d in a.dimensions], None, [30, 12, 12, 14])
+        if len(quality.files) > 1:
+            _, last = write_table(sheet, last + 2, [w["file"], w["rows_read"], "format", "encoding"],
+                                  [[file.path, file.rows, file.format, file.encoding] for file in quality.files])
         if quality.invalid_as_missing:
-            _, last = write_table(sheet, last + 2, ["row", "column", "header", "value", w["invalid"]],
-                                  [[n.row, n.column, n.header, n.value, n.message]
+            several = len(quality.files) > 1
+            _, last = write_table(sheet, last + 2, [*([w["file"]] if several else []), "row", "column", "header",
+                                                    "value", w["invalid"]],
+                                  [[*([n.file] if several else []), n.row, n.column, n.header, n.value, n.message]
                                    for n in quality.invalid_as_missing])
         for offset, note in enumerate(quality.notes, start=last + 2):
             put(sheet, offset, 1, note_text(note, self.language))

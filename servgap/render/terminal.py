@@ -77,7 +77,8 @@ def header_section(assessment: Assessment, language: str) -> list[RenderableType
                                               f"({assessment.instrument_id})"))
     platform = "" if quality.platform == "generic" else " " + text["platform"].format(
         platform=PLATFORM_NAMES.get(quality.platform, quality.platform), rows=quality.header_rows)
-    header.add_row(text["file"], escape(quality.file + platform))
+    files = f" ({len(quality.files)} files)" if len(quality.files) > 1 else ""
+    header.add_row(text["file"], escape(quality.file + files + platform))
     header.add_row(text["rows"], f"{quality.rows_read} / {quality.rows_used}")
     return [Text(text["title"], style="bold"), header, Text(text["sign"], style="italic"), Text("")]
 
@@ -212,8 +213,9 @@ def quality_section(assessment: Assessment, language: str) -> list[RenderableTyp
         notes.append(text["missing_cells"].format(cells=missing))
     if quality.invalid_as_missing:
         first = quality.invalid_as_missing[0]
+        where = (f"{first.file}, " if first.file else "") + f"row {first.row}"
         notes.append(text["invalid_missing"].format(
-            count=len(quality.invalid_as_missing), example=f"row {first.row}, {first.header}: {first.value!r}"))
+            count=len(quality.invalid_as_missing), example=f"{where}, {first.header}: {first.value!r}"))
     if quality.straight_liners:
         notes.append(text["straight"].format(count=quality.straight_liners))
     notes.extend(note_text(note, language) for note in quality.notes)

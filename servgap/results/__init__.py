@@ -32,6 +32,7 @@ from servgap.results.model import (
     SegmentDimension,
     SegmentResult,
     SegmentTest,
+    SourceFile,
     Tolerance,
     ToleranceRow,
     WaveComparison,
@@ -44,5 +45,6 @@ __all__ = [
     "DimensionResult", "FactorResult", "GapDimension", "GapItem", "Ipa", "IpaItem", "ItemResult", "LeftOut",
     "LeftOutGroup", "ManagementGap", "ManagementResult", "Note", "Overall", "PairedChange", "PriorityComparison",
     "PriorityRow",
-    "SegmentDimension", "SegmentResult", "SegmentTest", "Tolerance", "ToleranceRow", "WaveComparison", "WeightedScore",
+    "SegmentDimension", "SegmentResult", "SegmentTest",
+    "SourceFile", "Tolerance", "ToleranceRow", "WaveComparison", "WeightedScore",
 ]

@@ -63,6 +63,7 @@ def assessment_dict(assessment: Assessment, language: str) -> dict[str, Any]:
         "segments": [asdict(segment) for segment in assessment.segments],
         "data_quality": {
             "file": quality.file,
+            "files": [asdict(file) for file in quality.files],
             "format": quality.file_format,
             "source": {"platform": quality.platform, "header_rows": quality.header_rows,
                        "detected": quality.platform_detected},

@@ -131,6 +131,18 @@ class CellNote:
     header: str
     value: str | None
     message: str
+    #: the file, in a dataset of several files (None for one file)
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file read: its path, rows, format and encoding."""
+
+    path: str
+    rows: int
+    format: str
+    encoding: str | None
 
 
 @dataclass(frozen=True)
@@ -153,6 +165,8 @@ class DataQuality:
     platform: str = "generic"
     header_rows: int = 1
     platform_detected: bool = True
+    #: every file read (one, or each file of a folder or pattern), in order
+    files: list[SourceFile] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

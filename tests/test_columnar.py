@@ -34,7 +34,8 @@ def assert_same(fast: Responses, table: Responses, config: InstrumentConfig) -> 
     assert fast.rows_read == table.rows_read
     for facet in table.facets:
         np.testing.assert_array_equal(fast.matrix(facet), table.matrix(facet))
-    for name in ("points", "item_importance", "overall_quality"):
+    np.testing.assert_array_equal(fast.points_matrix(), table.points_matrix())
+    for name in ("item_importance", "overall_quality"):
         np.testing.assert_array_equal(getattr(fast, name), getattr(table, name))
     assert list(fast.respondent_ids) == list(table.respondent_ids)
     assert fast.ids_from_rows == table.ids_from_rows

@@ -552,8 +552,9 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses, options:
         dimensions.add(sums)
         reliability.add(block)
         quality.add(block_e, block_p, block, sums)
-        if weighted is not None and responses.points is not None:
-            weighted.add(responses.points[rows], block_gaps)
+        points = responses.points_block(rows) if weighted is not None else None
+        if weighted is not None and points is not None:
+            weighted.add(points, block_gaps)
         for accumulator in segments.values():
             accumulator.add(rows, block_measure)
 

@@ -355,12 +355,13 @@ def priority_comparison(config: InstrumentConfig, assessment: Assessment, data: 
     if data.managers is None:
         return None
     customer_weights = assessment.overall.weights
-    if data.managers.points is not None and assessment.overall.weighting != "none" and customer_weights:
+    manager_points = data.managers.points_matrix()
+    if manager_points is not None and assessment.overall.weighting != "none" and customer_weights:
         basis = "dimension_weights"
         ids = [d.id for d in config.dimensions]
         names = [d.name for d in config.dimensions]
         customer = np.array([customer_weights[d] for d in ids])
-        manager = _mean_proportions(data.managers.points)
+        manager = _mean_proportions(manager_points)
     else:
         basis = "item_expectations"
         ids = [item.id for _, item in config.items()]

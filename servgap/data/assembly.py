@@ -60,8 +60,9 @@ class Responses:
     """Survey answers mapped onto an instrument, in config item order.
 
     Answers are read block by block with :meth:`block` (respondents × items, NaN = missing,
-    negatively worded items recoded ``L + U − x``) or whole with :meth:`matrix`. ``points`` is a
-    respondents × dimensions array of importance points, or None when the file has none.
+    negatively worded items recoded ``L + U − x``) or whole with :meth:`matrix`. ``points`` holds the
+    importance points per dimension as the reader's columns (None when the file has none), read by
+    block with :meth:`points_block` or whole with :meth:`points_matrix`.
     """
 
     path: str
@@ -76,7 +77,7 @@ class Responses:
     facets: dict[Facet, FacetColumns]
     reverse: np.ndarray
     scale: tuple[int, int]
-    points: FloatArray | None
+    points: FacetColumns | None
     segments: dict[str, np.ndarray]
     columns: dict[str, str]
     invalid_as_missing: list[DataIssue] = field(default_factory=list)
@@ -93,20 +94,19 @@ class Responses:
 
     def block(self, facet: Facet, rows: slice, out: FloatArray | None = None) -> FloatArray:
         """Answers of ``rows`` as a column-major respondents × items array (written into ``out``)."""
-        start, stop, _ = rows.indices(self.rows_read)
-        height = stop - start
-        if out is None:
-            out = np.empty((height, len(self.item_ids)), order="F")
-        out = out[:height]
-        stored = self.facets[facet]
-        for position, column in enumerate(stored.values):
-            out[:, position] = column[start:stop]
-        for position, mask in stored.blank.items():
-            out[mask[start:stop], position] = np.nan
+        out = _as_floats(self.facets[facet], rows, self.rows_read, out)
         if self.reverse.any():
             low, high = self.scale
             out[:, self.reverse] = low + high - out[:, self.reverse]
         return out
+
+    def points_block(self, rows: slice) -> FloatArray | None:
+        """Importance points of ``rows`` (respondents × dimensions, NaN = missing), or None without points."""
+        return None if self.points is None else _as_floats(self.points, rows, self.rows_read)
+
+    def points_matrix(self) -> FloatArray | None:
+        """All importance points as one respondents × dimensions array, or None without points."""
+        return self.points_block(slice(None))
 
     def matrix(self, facet: Facet) -> FloatArray:
         """All answers of a facet as one respondents × items array."""
@@ -114,17 +114,34 @@ class Responses:
 
     def subset(self, rows: np.ndarray) -> Responses:
         """The respondents where ``rows`` (a boolean mask) is true, e.g. one wave of a tracking study."""
-        facets = {facet: FacetColumns([column[rows] for column in stored.values],
-                                      {position: mask[rows] for position, mask in stored.blank.items()})
-                  for facet, stored in self.facets.items()}
+        facets = {facet: _rows_of(stored, rows) for facet, stored in self.facets.items()}
         return replace(
             self, rows_read=int(rows.sum()), respondent_ids=[i for i, keep in zip(self.respondent_ids, rows.tolist(),
                                                                                      strict=True) if keep],
-            facets=facets, points=None if self.points is None else self.points[rows],
+            facets=facets, points=None if self.points is None else _rows_of(self.points, rows),
             segments={name: values[rows] for name, values in self.segments.items()},
             item_importance=None if self.item_importance is None else self.item_importance[rows],
             overall_quality=None if self.overall_quality is None else self.overall_quality[rows],
         )
+
+
+def _as_floats(stored: FacetColumns, rows: slice, height: int, out: FloatArray | None = None) -> FloatArray:
+    """Columns' ``rows`` as a column-major float array, NaN where a cell counts as missing."""
+    start, stop, _ = rows.indices(height)
+    if out is None:
+        out = np.empty((stop - start, len(stored.values)), order="F")
+    out = out[: stop - start]
+    for position, column in enumerate(stored.values):
+        out[:, position] = column[start:stop]
+    for position, mask in stored.blank.items():
+        out[mask[start:stop], position] = np.nan
+    return out
+
+
+def _rows_of(stored: FacetColumns, rows: np.ndarray) -> FacetColumns:
+    """The columns of the respondents where ``rows`` is true."""
+    return FacetColumns([column[rows] for column in stored.values],
+                        {position: mask[rows] for position, mask in stored.blank.items()})
 
 
 class ColumnReader:
@@ -159,20 +176,32 @@ class ColumnReader:
 
     def facet(self, facet: Facet, columns: list[int], item_ids: list[str]) -> FacetColumns:
         """One facet's item columns, kept as the reader's arrays with masks of cells to treat as missing."""
+        stored, missing = self.narrow(columns, "scale")
+        for item_id, column in zip(item_ids, columns, strict=True):
+            self.used[f"{item_id}.{facet.value}"] = self.headers[column]
+        self.missing_cells[facet.value] = missing
+        return stored
+
+    def narrow(self, columns: list[int], kind: str) -> tuple[FacetColumns, int]:
+        """Columns as the reader's arrays (whole numbers may stay narrow integers) with masks of the
+        cells to treat as missing (blank, a missing code, invalid under ``--invalid missing``), and
+        the count of missing cells (answers: blank or a missing code; points: every cell without a
+        value, invalid ones included, as the weighting reports them)."""
         stored = FacetColumns([], {})
         missing_total = 0
-        for position, (item_id, column) in enumerate(zip(item_ids, columns, strict=True)):
-            values, missing, invalid = self._convert(column, "scale")
-            missing_total += int(missing.sum())
+        for position, column in enumerate(columns):
+            values, missing, invalid = self._convert(column, kind)
             blank = missing | invalid
+            missing_total += int((blank if kind == "points" else missing).sum())
             if values.dtype.kind == "f":
-                blank &= ~np.isnan(values)  # NaN is missing already
+                without_value = np.isnan(values)
+                if kind == "points":
+                    missing_total += int((without_value & ~blank).sum())
+                blank &= ~without_value  # NaN is missing already
             if blank.any():
                 stored.blank[position] = blank
             stored.values.append(values)
-            self.used[f"{item_id}.{facet.value}"] = self.headers[column]
-        self.missing_cells[facet.value] = missing_total
-        return stored
+        return stored, missing_total
 
     def checked(self, column: int, kind: str) -> FloatArray:
         """One column's numbers, missing and invalid cells as NaN, invalid cells reported."""
@@ -188,12 +217,10 @@ def assemble(config: InstrumentConfig, plan: ColumnPlan, reader: ColumnReader, s
               for facet in config.instrument.facets}
     points = None
     if plan.points_columns is not None:
-        points = np.empty((reader.rows, len(config.dimensions)), order="F")
-        for position, dimension in enumerate(config.dimensions):
-            column = plan.points_columns[dimension.id]
-            points[:, position] = reader.checked(column, "points")
+        columns = [plan.points_columns[dimension.id] for dimension in config.dimensions]
+        points, reader.missing_cells["importance"] = reader.narrow(columns, "points")
+        for dimension, column in zip(config.dimensions, columns, strict=True):
             reader.used[f"{dimension.id}.importance"] = reader.headers[column]
-        reader.missing_cells["importance"] = int(np.isnan(points).sum())
     item_importance = None
     if plan.importance_columns is not None:
         item_importance = np.column_stack([reader.checked(plan.importance_columns[item_id], "scale")

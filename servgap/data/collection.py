@@ -118,7 +118,9 @@ def combine(files: list[Path], parts: list[Responses], name: str, ids_unique_wit
         delimiter=same("delimiter", None), rows_read=sum(part.rows_read for part in parts),
         respondent_ids=ChainedTexts([part.respondent_ids for part in parts]),
         ids_from_rows=any(part.ids_from_rows for part in parts), facets=facets,
-        points=stacked("points"), item_importance=stacked("item_importance"),
+        points=None if first.points is None else _joined_facet(
+            [part.points for part in parts if part.points is not None], [part.rows_read for part in parts]),
+        item_importance=stacked("item_importance"),
         overall_quality=stacked("overall_quality"),
         segments={column: np.concatenate([part.segments[column] for part in parts]) for column in first.segments},
         invalid_as_missing=[replace(issue, file=str(file)) for file, part in zip(files, parts, strict=True)

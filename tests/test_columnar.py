@@ -190,6 +190,9 @@ def test_repeated_ids_are_found_however_long(tmp_path: Path) -> None:
     assert different(["R01", "R02"], ["R03"]) and different(["R03", "R01"], ["R02"])
     assert not different(["R01", "R02"], ["R02"]) and not different(["R02", "R01"], ["R02"])
     assert different(["a", "ab", "b"]) and not different(["a", "ab", "b", "a"])  # texts order as padded keys
+    assert different(["R9999999", "R10000000"]) and different(["7", "7\0"])  # length first; NUL is not padding
+    assert not different(["R10000000", "R9999999", "R10000000"])  # out of order, over 7 bytes: hashed
+    assert different(["b", "a", "c"]) and not different(["b", "a", "b"])  # out of order, short: sorted
 
 
 def test_lazy_id_sequences_behave_as_lists() -> None:

@@ -314,7 +314,7 @@ class _SegmentAccumulator:
 
 def analyze(config: InstrumentConfig, responses: Responses, options: AnalysisOptions | None = None) -> Assessment:
     """Compute the customer-gap assessment of ``responses`` against ``config``."""
-    return analyze_with_scores(config, responses, options)[0]
+    return analyze_with_scores(config, responses, options, keep_scores=False)[0]
 
 
 class _ItemAccumulator:

@@ -213,43 +213,63 @@ class _ArrowColumns(ColumnReader):
 
 
 def _all_different(texts: pa.ChunkedArray) -> bool:
-    """Whether no text of the column repeats. Texts of up to 8 bytes (R000001, a number) are packed
-    into 64-bit integers, zero-padded, and compared after a sort, several times faster than hashing
-    the strings. The packing is one-to-one because no text ends in a NUL byte: the file has none, and
-    a wave-and-id key (``wave \\0 id``) ends with its id, which is never blank."""
+    """Whether no text of the column repeats.
+
+    Each text of up to 15 bytes becomes a 16-byte key — its length, then its bytes, zero-padded —
+    held as two 64-bit integers. The keys are one-to-one with the texts (the length tells "7" from
+    "7\\0") and order them by length, then bytewise: ids exported in order, "R9999999" before
+    "R10000000", are seen to be all different in one pass, a chunk at a time, holding no more than
+    one chunk's keys. Otherwise the keys of texts up to 7 bytes (one integer each) are sorted,
+    several times faster than hashing strings, and longer texts are hashed by pyarrow.
+    """
     import pyarrow.compute as pc
 
-    starts, lengths, data = [], [], []
-    base = 0
-    for chunk in texts.chunks:
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
-        if not len(chunk):
-            continue
-        starts.append(offsets[:-1].astype(np.int64) - offsets[0] + base)
-        lengths.append(np.diff(offsets))
-        data.append(np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]])
-        base += int(offsets[-1] - offsets[0])
-    if not starts:
-        return True
-    length = np.concatenate(lengths)
-    if int(length.max()) > 8:
-        return bool(pc.count_distinct(texts, mode="all").as_py() == len(texts))
-    start, joined = np.concatenate(starts), np.concatenate(data)
-    widest = int(length.max())
-    packed = np.zeros((len(length), 8), dtype=np.uint8)
-    if int(length.min()) == widest:  # ids of one length (R000001, …): the bytes are already a table
-        packed[:, :widest] = joined.reshape(-1, widest)
+    previous: tuple[int, int] | None = None
+    for keys in _text_keys(texts):
+        if keys is None:  # a text over 15 bytes
+            return bool(pc.count_distinct(texts, mode="all").as_py() == len(texts))
+        high, low = keys
+        increasing = (high[1:] > high[:-1]) | ((high[1:] == high[:-1]) & (low[1:] > low[:-1]))
+        if not bool(increasing.all()) or (previous is not None and previous >= (int(high[0]), int(low[0]))):
+            break
+        previous = int(high[-1]), int(low[-1])
     else:
-        for byte in range(widest):
-            has = length > byte
-            packed[has, byte] = joined[start[has] + byte]
-    # Big-endian keys order as the texts do: ids exported in order (the usual case) are seen to be
-    # all different in one pass, without a sort.
-    keys = packed.view(">u8").ravel()
-    if bool((keys[1:] > keys[:-1]).all()):
         return True
-    keys = np.sort(keys)
-    return not bool((keys[1:] == keys[:-1]).any())
+    if any(int(length.max()) > 7 for length in _text_lengths(texts)):
+        return bool(pc.count_distinct(texts, mode="all").as_py() == len(texts))
+    ordered = np.concatenate([keys[0] for keys in _text_keys(texts) if keys is not None])
+    ordered.sort()
+    return not bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _text_lengths(texts: pa.ChunkedArray) -> Iterator[np.ndarray]:
+    """Per chunk, the byte length of each text."""
+    for chunk in texts.chunks:
+        if len(chunk):
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+            yield np.diff(offsets)
+
+
+def _text_keys(texts: pa.ChunkedArray) -> Iterator[tuple[np.ndarray, np.ndarray] | None]:
+    """Per chunk, the (length, bytes) keys of its texts as two 64-bit integers each (bytewise order:
+    big-endian); None for a chunk with a text over 15 bytes."""
+    for chunk, length in zip((chunk for chunk in texts.chunks if len(chunk)), _text_lengths(texts), strict=True):
+        if int(length.max()) > 15:
+            yield None
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+        packed = np.zeros((len(chunk), 16), dtype=np.uint8)
+        packed[:, 0] = length
+        if int(length.min()) == int(length.max()):  # texts of one length: the bytes are already a table
+            packed[:, 1:1 + int(length.max())] = data.reshape(len(chunk), -1)
+        else:
+            first = offsets[:-1] - offsets[0]
+            for byte in range(int(length.max())):
+                has = length > byte
+                packed[has, 1 + byte] = data[first[has] + byte]
+        keys = packed.view(">u8")
+        yield keys[:, 0].astype(np.uint64), keys[:, 1].astype(np.uint64)
 
 
 def _shown_otherwise(texts: pa.Array | pa.ChunkedArray) -> bool:
@@ -302,39 +322,82 @@ def _read(path: Path, headers: list[str], delimiter: str, has_quotes: bool,
         include_columns=[names[position] for position in sorted(kinds)],
         column_types={names[position]: kind for position, kind in kinds.items()},
         null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True)
-    pieces: dict[int, list[Any]] = {position: [] for position in kinds}
+    texts: dict[int, list[Any]] = {position: [] for position, kind in kinds.items() if pa.types.is_string(kind)}
+    numbers: dict[int, _ColumnBuilder] = {}
     rows = 0
+    size = path.stat().st_size
     try:
         for batch in _batches(path, read_options, parse_options, convert_options):
+            if not numbers:
+                # Room for the whole file, estimated from the first batch (exact for a file parsed at
+                # once): the batches' values are copied into one array per column as they come,
+                # instead of kept as thousands of small pieces to join (which fragments the heap).
+                whole = size <= STREAM_BYTES
+                capacity = batch.num_rows if whole else int(size / BLOCK_BYTES * batch.num_rows * 1.05) + 16
+                numbers = {position: _ColumnBuilder(capacity) for position in kinds if position not in texts}
             for position, kind in kinds.items():
                 column = batch.column(names[position])
                 chunks = column.chunks if hasattr(column, "chunks") else [column]
-                pieces[position].append(chunks if pa.types.is_string(kind) else _numbers(column, chunks, kind))
+                if position in texts:
+                    texts[position].extend(chunks)
+                else:
+                    numbers[position].append(_numbers(column, chunks, kind))
             rows += batch.num_rows
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise NotPlain from None  # a cell that is no whole number, a ragged row, a long line
     if not rows:
         raise NotPlain  # a header without responses: the table reader says so
-    columns: dict[int, Any] = {}
-    for position, parts in pieces.items():
-        if pa.types.is_string(kinds[position]):
-            columns[position] = pa.chunked_array([chunk for part in parts for chunk in part], pa.string())
-        else:
-            columns[position] = _joined(parts)
-        parts.clear()  # the pieces go as their column is joined: the peak is one column, not two tables
+    columns: dict[int, Any] = {position: builder.result() for position, builder in numbers.items()}
+    columns.update({position: pa.chunked_array(chunks, pa.string()) for position, chunks in texts.items()})
     return columns, rows
 
 
-def _joined(parts: list[_Numbers]) -> _Numbers:
-    """The batches' pieces of one number column as one."""
-    if len(parts) == 1:
-        return parts[0]
-    values = np.concatenate([part.values for part in parts])
-    blank = None if all(part.blank is None for part in parts) else np.concatenate(
-        [np.zeros(len(part.values), dtype=bool) if part.blank is None else part.blank for part in parts])
-    lows = [part.low for part in parts if part.low is not None]
-    highs = [part.high for part in parts if part.high is not None]
-    return _Numbers(values, blank, min(lows) if lows else None, max(highs) if highs else None)
+class _ColumnBuilder:
+    """One number column gathered batch by batch into a single array that grows as needed, with its
+    blank mask (made at the first blank) and its range. A column of whole importance points stays
+    16-bit until a batch brings a fraction, then turns float64 (exact either way).
+
+    Examples
+    --------
+    >>> builder = _ColumnBuilder(2)
+    >>> builder.append(_Numbers(np.array([3, 5], dtype=np.int16), None, 3, 5))
+    >>> builder.append(_Numbers(np.array([0.0, 12.5]), np.array([True, False]), 12.5, 12.5))
+    >>> result = builder.result()
+    >>> result.values.tolist(), result.blank.tolist(), result.low, result.high
+    ([3.0, 5.0, 0.0, 12.5], [False, False, True, False], 3, 12.5)
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(capacity, 1)
+        self.values: np.ndarray | None = None
+        self.blank: np.ndarray | None = None
+        self.size = 0
+        self.lows: list[float] = []
+        self.highs: list[float] = []
+
+    def append(self, part: _Numbers) -> None:
+        end = self.size + len(part.values)
+        if self.values is None:
+            self.values = np.empty(max(self.capacity, end), dtype=part.values.dtype)
+        elif part.values.dtype != self.values.dtype:
+            self.values = self.values.astype(np.result_type(self.values, part.values))
+        if end > len(self.values):
+            self.values = np.resize(self.values, max(end, len(self.values) * 3 // 2))
+            if self.blank is not None:
+                self.blank = np.resize(self.blank, len(self.values))
+        self.values[self.size:end] = part.values
+        if part.blank is not None and self.blank is None:
+            self.blank = np.zeros(len(self.values), dtype=bool)
+        if self.blank is not None:
+            self.blank[self.size:end] = False if part.blank is None else part.blank
+        self.lows += [] if part.low is None else [part.low]
+        self.highs += [] if part.high is None else [part.high]
+        self.size = end
+
+    def result(self) -> _Numbers:
+        assert self.values is not None
+        return _Numbers(self.values[:self.size], None if self.blank is None else self.blank[:self.size],
+                        min(self.lows) if self.lows else None, max(self.highs) if self.highs else None)
 
 
 def _numbers(column: Any, chunks: list[Any], kind: Any) -> _Numbers:

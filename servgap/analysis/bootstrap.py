@@ -59,25 +59,37 @@ def resampled_means(values: FloatArray, resamples: int, seed: int) -> FloatArray
     >>> bool(np.allclose(resampled_means(values, 3, 7)[:, 0], loop, equal_nan=True))
     True
     """
-    rng = np.random.default_rng(seed)
-    rows = values.shape[0]
-    columns = values.shape[1]
-    # [values with NaN as 0 | 1 where present], built in place to keep the peak memory down.
+    rows, columns = values.shape
     stacked = np.empty((rows, 2 * columns))
     stacked[:, :columns] = values
-    missing = np.isnan(stacked[:, :columns])
-    stacked[:, columns:] = ~missing
-    stacked[:, :columns][missing] = 0.0
-    del missing
+    return _resampled_means(stacked, columns, resamples, seed)
+
+
+def _resampled_means(stacked: FloatArray, columns: int, resamples: int, seed: int) -> FloatArray:
+    """:func:`resampled_means` of the values in ``stacked[:, :columns]`` (NaN = missing), using the
+    rest of ``stacked`` as working space (it is overwritten): the values with NaN set to 0, then a
+    1/0 presence column for each column that has a missing value. A column without one needs none:
+    its drawn count is always ``rows``, the resample's size."""
+    rng = np.random.default_rng(seed)
+    rows = stacked.shape[0]
+    values = stacked[:, :columns]
+    incomplete = [column for column in range(columns) if np.isnan(values[:, column]).any()]
+    for offset, column in enumerate(incomplete):
+        missing = np.isnan(values[:, column])
+        stacked[:, columns + offset] = ~missing
+        values[missing, column] = 0.0
+    used = stacked[:, :columns + len(incomplete)]
     out = np.empty((resamples, columns))
     for start in range(0, resamples, BATCH):
         batch = range(start, min(start + BATCH, resamples))
         counts = np.empty((len(batch), rows))
         for row, _ in enumerate(batch):
             counts[row] = np.bincount(rng.integers(0, rows, rows), minlength=rows)
-        sums = counts @ stacked
+        sums = counts @ used
+        drawn = np.full((len(batch), columns), float(rows))
+        drawn[:, incomplete] = sums[:, columns:]
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[start:start + len(batch)] = sums[:, :columns] / sums[:, columns:]
+            out[start:start + len(batch)] = sums[:, :columns] / drawn
     return out
 
 
@@ -87,10 +99,14 @@ def bootstrap(assessment: Assessment, responses: Responses, respondent_scores: F
     data without expectations: ``respondent_scores`` holds whichever the segments compare), and the rank
     stability of the checklist's top ``top`` items."""
     # Items and dimensions share the same draws, so that every resample is one coherent sample.
-    combined = np.concatenate([respondent_scores, item_gaps(responses)], axis=1)
-    means = resampled_means(combined, resamples, seed)
-    del combined
-    dimensions = len(assessment.dimensions)
+    dimensions, items = len(assessment.dimensions), len(assessment.items)
+    columns = dimensions + items
+    # One array for the scores, the item gaps and the resampling's working space, filled in place.
+    stacked = np.empty((responses.rows_read, 2 * columns))
+    stacked[:, :dimensions] = respondent_scores
+    item_gaps(responses, out=stacked[:, dimensions:columns])
+    means = _resampled_means(stacked, columns, resamples, seed)
+    del stacked
     dimension_means, item_means = means[:, :dimensions], means[:, dimensions:]
     overall = dimension_means.mean(axis=1)
     with np.errstate(invalid="ignore"):

@@ -12,10 +12,14 @@ from servgap.data.responses import Responses
 from servgap.instrument.models import Facet
 from servgap.stats.moments import FloatArray
 
+#: Respondents per block when the gaps are formed: two blocks of answers stay small beside the result.
+ROWS = 65_536
 
-def item_gaps(responses: Responses) -> FloatArray:
+
+def item_gaps(responses: Responses, out: FloatArray | None = None) -> FloatArray:
     """Respondents × items array of P − E (reverse-keyed items recoded first); NaN where either rating
-    is missing, and everywhere when the instrument has no expectation ratings.
+    is missing, and everywhere when the instrument has no expectation ratings. Written into ``out``
+    (respondents × items, e.g. a view of a wider array) when given.
 
     Examples
     --------
@@ -31,7 +35,15 @@ def item_gaps(responses: Responses) -> FloatArray:
     >>> gaps[0].tolist()
     [-1.0, 0.0, -2.0, -1.0, -1.0]
     """
-    perception = responses.matrix(Facet.PERCEPTION)
+    shape = (responses.rows_read, len(responses.item_ids))
+    if out is None:
+        out = np.empty(shape)
     if Facet.EXPECTATION not in responses.facets:
-        return np.full_like(perception, np.nan)
-    return perception - responses.matrix(Facet.EXPECTATION)
+        out[:] = np.nan
+        return out
+    # Formed block by block into ``out``: the whole E and P matrices are never held beside it.
+    for start in range(0, shape[0], ROWS):
+        rows = slice(start, min(start + ROWS, shape[0]))
+        out[rows] = responses.block(Facet.PERCEPTION, rows)
+        out[rows] -= responses.block(Facet.EXPECTATION, rows)
+    return out

@@ -59,37 +59,31 @@ def resampled_means(values: FloatArray, resamples: int, seed: int) -> FloatArray
     >>> bool(np.allclose(resampled_means(values, 3, 7)[:, 0], loop, equal_nan=True))
     True
     """
-    rows, columns = values.shape
-    stacked = np.empty((rows, 2 * columns))
-    stacked[:, :columns] = values
-    return _resampled_means(stacked, columns, resamples, seed)
+    return _resampled_means(values.copy(), resamples, seed)
 
 
-def _resampled_means(stacked: FloatArray, columns: int, resamples: int, seed: int) -> FloatArray:
-    """:func:`resampled_means` of the values in ``stacked[:, :columns]`` (NaN = missing), using the
-    rest of ``stacked`` as working space (it is overwritten): the values with NaN set to 0, then a
-    1/0 presence column for each column that has a missing value. A column without one needs none:
-    its drawn count is always ``rows``, the resample's size."""
+def _resampled_means(values: FloatArray, resamples: int, seed: int) -> FloatArray:
+    """:func:`resampled_means`, setting the missing values of ``values`` to 0 in place. Columns with
+    a missing value get a 1/0 presence column, whose drawn count divides; a column without one needs
+    none: its drawn count is always ``rows``, the size of the resample."""
     rng = np.random.default_rng(seed)
-    rows = stacked.shape[0]
-    values = stacked[:, :columns]
-    incomplete = [column for column in range(columns) if np.isnan(values[:, column]).any()]
-    for offset, column in enumerate(incomplete):
-        missing = np.isnan(values[:, column])
-        stacked[:, columns + offset] = ~missing
-        values[missing, column] = 0.0
-    used = stacked[:, :columns + len(incomplete)]
+    rows, columns = values.shape
+    missing = np.isnan(values)
+    incomplete = np.flatnonzero(missing.any(axis=0))
+    presence = (~missing[:, incomplete]).astype(float)
+    values[missing] = 0.0
+    del missing
     out = np.empty((resamples, columns))
     for start in range(0, resamples, BATCH):
         batch = range(start, min(start + BATCH, resamples))
         counts = np.empty((len(batch), rows))
         for row, _ in enumerate(batch):
             counts[row] = np.bincount(rng.integers(0, rows, rows), minlength=rows)
-        sums = counts @ used
         drawn = np.full((len(batch), columns), float(rows))
-        drawn[:, incomplete] = sums[:, columns:]
+        if len(incomplete):
+            drawn[:, incomplete] = counts @ presence
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[start:start + len(batch)] = sums[:, :columns] / drawn
+            out[start:start + len(batch)] = (counts @ values) / drawn
     return out
 
 
@@ -101,12 +95,12 @@ def bootstrap(assessment: Assessment, responses: Responses, respondent_scores: F
     # Items and dimensions share the same draws, so that every resample is one coherent sample.
     dimensions, items = len(assessment.dimensions), len(assessment.items)
     columns = dimensions + items
-    # One array for the scores, the item gaps and the resampling's working space, filled in place.
-    stacked = np.empty((responses.rows_read, 2 * columns))
-    stacked[:, :dimensions] = respondent_scores
-    item_gaps(responses, out=stacked[:, dimensions:columns])
-    means = _resampled_means(stacked, columns, resamples, seed)
-    del stacked
+    # One array for the scores and the item gaps, filled in place and resampled.
+    values = np.empty((responses.rows_read, columns))
+    values[:, :dimensions] = respondent_scores
+    item_gaps(responses, out=values[:, dimensions:])
+    means = _resampled_means(values, resamples, seed)
+    del values
     dimension_means, item_means = means[:, :dimensions], means[:, dimensions:]
     overall = dimension_means.mean(axis=1)
     with np.errstate(invalid="ignore"):

@@ -30,7 +30,8 @@ from servgap.data.responses import Responses
 from servgap.instrument.models import InstrumentConfig
 from servgap.results import ChangeRow, PairedChange, WaveComparison
 from servgap.stats.adjust import adjust, significant
-from servgap.stats.moments import FloatArray, mean_test, welch_from_summary
+from servgap.stats.exact import RatioMoments
+from servgap.stats.moments import Moments, welch_from_summary
 
 
 def compare_waves(config: InstrumentConfig, before: Responses, after: Responses, before_label: str,
@@ -56,9 +57,11 @@ def compare_waves(config: InstrumentConfig, before: Responses, after: Responses,
     paired: dict[str, list[PairedChange]] = {"item": [], "dimension": []}
     if panel:
         assert first_gaps is not None and second_gaps is not None
-        paired = {"item": _paired(item_gaps(after)[later_rows] - item_gaps(before)[earlier_rows], confidence,
+        paired = {"item": _paired(_paired_item_moments(before, after, earlier_rows, later_rows), confidence,
                                   correction),
-                  "dimension": _paired(second_gaps[later_rows] - first_gaps[earlier_rows], confidence, correction)}
+                  "dimension": _paired(Moments(len(first.dimensions)).add(second_gaps[later_rows]
+                                                                           - first_gaps[earlier_rows]),
+                                       confidence, correction)}
     result: dict[str, list[ChangeRow]] = {}
     for level, entries in rows.items():
         adjusted = adjust(np.array([entry[3] for entry in entries]), correction)
@@ -116,14 +119,26 @@ def _id_texts(responses: Responses) -> Any:
     return ids.array.combine_chunks() if isinstance(ids, TextColumn) else pa.array(list(ids), pa.string())
 
 
-def _paired(differences: FloatArray, confidence: float, correction: str) -> list[PairedChange]:
-    """Paired t tests of each column of later − earlier gaps (NaN where a respondent lacks either)."""
-    if differences.shape[0] == 0:
-        return []
-    test = mean_test(differences, confidence)
+def _paired_item_moments(before: Responses, after: Responses, earlier_rows: np.ndarray, later_rows: np.ndarray,
+                         rows: int = 65_536) -> Moments:
+    """The moments of the recurring respondents' item-gap changes, later − earlier (whole numbers,
+    summed exactly), formed a block of the panel at a time."""
+    changes = RatioMoments(len(before.item_ids))
+    ones = np.ones(len(before.item_ids), dtype=np.int64)
+    for start in range(0, len(later_rows), rows):
+        part = slice(start, start + rows)
+        difference = item_gaps(after, rows=later_rows[part]) - item_gaps(before, rows=earlier_rows[part])
+        present = ~np.isnan(difference)
+        changes.add(np.where(present, difference, 0.0), ones, present)
+    return changes.moments()
+
+
+def _paired(changes: Moments, confidence: float, correction: str) -> list[PairedChange]:
+    """Paired t tests of each column of later − earlier gaps, from their moments."""
+    test = changes.summary(confidence)
     adjusted = adjust(test.p, correction)
     return [PairedChange(n=int(test.n[k]), change=float(test.mean[k]),
                          change_ci=(float(test.ci_low[k]), float(test.ci_high[k])), t=float(test.t[k]),
                          p_value=float(test.p[k]), p_adjusted=float(adjusted[k]),
                          significant=significant(float(adjusted[k]), confidence))
-            for k in range(differences.shape[1])]
+            for k in range(len(test.n))]

@@ -16,10 +16,11 @@ from servgap.stats.moments import FloatArray
 ROWS = 65_536
 
 
-def item_gaps(responses: Responses, out: FloatArray | None = None) -> FloatArray:
+def item_gaps(responses: Responses, out: FloatArray | None = None, rows: np.ndarray | None = None) -> FloatArray:
     """Respondents × items array of P − E (reverse-keyed items recoded first); NaN where either rating
     is missing, and everywhere when the instrument has no expectation ratings. Written into ``out``
-    (respondents × items, e.g. a view of a wider array) when given.
+    (respondents × items, e.g. a view of a wider array) when given; only the respondents at the
+    positions ``rows``, in that order, when given.
 
     Examples
     --------
@@ -35,7 +36,7 @@ def item_gaps(responses: Responses, out: FloatArray | None = None) -> FloatArray
     >>> gaps[0].tolist()
     [-1.0, 0.0, -2.0, -1.0, -1.0]
     """
-    shape = (responses.rows_read, len(responses.item_ids))
+    shape = (responses.rows_read if rows is None else len(rows), len(responses.item_ids))
     if out is None:
         out = np.empty(shape)
     if Facet.EXPECTATION not in responses.facets:
@@ -43,7 +44,8 @@ def item_gaps(responses: Responses, out: FloatArray | None = None) -> FloatArray
         return out
     # Formed block by block into ``out``: the whole E and P matrices are never held beside it.
     for start in range(0, shape[0], ROWS):
-        rows = slice(start, min(start + ROWS, shape[0]))
-        out[rows] = responses.block(Facet.PERCEPTION, rows)
-        out[rows] -= responses.block(Facet.EXPECTATION, rows)
+        part = slice(start, min(start + ROWS, shape[0]))
+        chosen = part if rows is None else rows[part]
+        out[part] = responses.block(Facet.PERCEPTION, chosen)
+        out[part] -= responses.block(Facet.EXPECTATION, chosen)
     return out

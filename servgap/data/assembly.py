@@ -92,8 +92,9 @@ class Responses:
     #: empty for one file
     files: list[tuple[str, int, str, str | None]] = field(default_factory=list)
 
-    def block(self, facet: Facet, rows: slice, out: FloatArray | None = None) -> FloatArray:
-        """Answers of ``rows`` as a column-major respondents × items array (written into ``out``)."""
+    def block(self, facet: Facet, rows: slice | np.ndarray, out: FloatArray | None = None) -> FloatArray:
+        """Answers of ``rows`` (a slice, or an array of row positions) as a column-major respondents ×
+        items array (written into ``out``)."""
         out = _as_floats(self.facets[facet], rows, self.rows_read, out)
         if self.reverse.any():
             low, high = self.scale
@@ -125,16 +126,23 @@ class Responses:
         )
 
 
-def _as_floats(stored: FacetColumns, rows: slice, height: int, out: FloatArray | None = None) -> FloatArray:
-    """Columns' ``rows`` as a column-major float array, NaN where a cell counts as missing."""
-    start, stop, _ = rows.indices(height)
+def _as_floats(stored: FacetColumns, rows: slice | np.ndarray, height: int, out: FloatArray | None = None
+               ) -> FloatArray:
+    """Columns' ``rows`` (a slice, or an array of row positions) as a column-major float array, NaN
+    where a cell counts as missing."""
+    if isinstance(rows, slice):
+        start, stop, _ = rows.indices(height)
+        rows = slice(start, stop)
+        count = stop - start
+    else:
+        count = len(rows)
     if out is None:
-        out = np.empty((stop - start, len(stored.values)), order="F")
-    out = out[: stop - start]
+        out = np.empty((count, len(stored.values)), order="F")
+    out = out[:count]
     for position, column in enumerate(stored.values):
-        out[:, position] = column[start:stop]
+        out[:, position] = column[rows]
     for position, mask in stored.blank.items():
-        out[mask[start:stop], position] = np.nan
+        out[mask[rows], position] = np.nan
     return out
 
 

@@ -80,8 +80,9 @@ def analyze(
     Parameters
     ----------
     data:
-        A CSV, XLSX or Parquet export (a path), or a pandas DataFrame whose column labels are the
-        headers the config names.
+        A CSV, XLSX, Parquet, SPSS or Stata export (a path); a folder or a glob pattern
+        (``"exports/2026-*.csv"``) whose files are read as one dataset; or a pandas DataFrame whose
+        column labels are the headers the config names.
     config:
         An instrument config: a path to a YAML file, or an :class:`InstrumentConfig` (e.g. from
         :func:`load_config`, changed in the notebook).

@@ -91,14 +91,19 @@ class RatioMoments:
             if self.with_squares:
                 self.squares[columns, denominators] += whole(column_sums(numerators * numerators))
             return self
+        # One count per (column, denominator) cell, all columns at once; cells left out go to a last,
+        # discarded bin.
         bins = self.n.shape[1]
-        for column in range(width):
-            keep = slice(None) if counted is None else counted[:, column]
-            values, codes = numerators[keep, column], denominators[keep, column]
-            self.n[column] += np.bincount(codes, minlength=bins)
-            self.total[column] += whole(np.bincount(codes, weights=values, minlength=bins))
-            if self.with_squares:
-                self.squares[column] += whole(np.bincount(codes, weights=values * values, minlength=bins))
+        cells = width * bins
+        codes = np.arange(width) * bins + denominators
+        if counted is not None:
+            codes = np.where(counted, codes, cells)
+        codes, values = codes.ravel(), numerators.ravel()
+        self.n += np.bincount(codes, minlength=cells + 1)[:cells].reshape(width, bins)
+        self.total += whole(np.bincount(codes, weights=values, minlength=cells + 1)[:cells]).reshape(width, bins)
+        if self.with_squares:
+            self.squares += whole(np.bincount(codes, weights=values * values, minlength=cells + 1)[:cells]
+                                  ).reshape(width, bins)
         return self
 
     def counts(self) -> IntArray:

@@ -82,12 +82,20 @@ def small_studies() -> None:
 
 def write_export(path: Path, size: int, missing_rate: float) -> None:
     """A synthetic export of ``size`` respondents: ``servgap simulate`` up to 1M; beyond, 1M-row pieces
-    of the simulator (seeds 1, 2, …) appended with ids numbered on, so that writing 10M rows does
-    not hold them all in memory."""
+    of the simulator appended (see :func:`write_in_pieces`). Either runs in a process of its own: a
+    process started from this one would otherwise report this one's peak memory as part of its own
+    (Linux carries the peak RSS across fork and exec)."""
     if size <= 1_000_000:
-        subprocess.run([sys.executable, "-m", "servgap", "simulate", str(CONFIG), "-n", str(size), "--seed", "1",
-                        "--missing-rate", str(missing_rate), "-o", str(path)], check=True, capture_output=True)
-        return
+        command = ["-m", "servgap", "simulate", str(CONFIG), "-n", str(size), "--seed", "1", "--missing-rate",
+                   str(missing_rate), "-o", str(path)]
+    else:
+        command = [__file__, "--write", str(path), str(size), str(missing_rate)]
+    subprocess.run([sys.executable, *command], check=True, capture_output=True)
+
+
+def write_in_pieces(path: Path, size: int, missing_rate: float) -> None:
+    """1M-row pieces of the simulator (seeds 1, 2, …) appended with ids numbered on, so that writing
+    10M rows does not hold them all in memory."""
     from servgap.checks.config import load_config
     from servgap.data.simulate import simulate_responses
 
@@ -146,6 +154,9 @@ def sizes_run(sizes: list[int]) -> list[dict[str, object]]:
 
 
 def main(arguments: list[str]) -> None:
+    if arguments[:1] == ["--write"]:
+        write_in_pieces(Path(arguments[1]), int(arguments[2]), float(arguments[3]))
+        return
     sizes = [int(value) for value in arguments if not value.startswith("--")] or [10_000, 100_000, 1_000_000]
     if "--10m" in arguments:
         sizes.append(10_000_000)

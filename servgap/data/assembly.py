@@ -42,6 +42,42 @@ class LazyTexts(Sequence[str]):
             yield from self._slice(start, min(start + (1 << 16), len(self)))
 
 
+@dataclass(frozen=True)
+class PackedMask:
+    """A mask of cells stored as bits (a bit a respondent, not a byte: 1.25 MB per ten million), read
+    back by rows.
+
+    Examples
+    --------
+    >>> mask = PackedMask.of(np.array([False, True, False, False, True, True, False, False, False, True]))
+    >>> mask[3:10].tolist(), mask[np.array([9, 1, 0])].tolist(), len(mask)
+    ([False, True, True, False, False, False, True], [True, True, False], 10)
+    """
+
+    bits: np.ndarray
+    size: int
+
+    @classmethod
+    def of(cls, mask: np.ndarray) -> PackedMask:
+        return cls(np.packbits(mask, bitorder="little"), len(mask))
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, rows: slice | np.ndarray) -> np.ndarray:
+        """The mask of ``rows`` (a slice, or positions or a boolean mask of respondents) as booleans."""
+        if isinstance(rows, slice):
+            start, stop, _ = rows.indices(self.size)
+            first = start // 8
+            part = np.unpackbits(self.bits[first:(stop + 7) // 8], bitorder="little")
+            return part[start - 8 * first:stop - 8 * first].view(bool)
+        return self.unpacked()[rows]
+
+    def unpacked(self) -> np.ndarray:
+        """The whole mask as booleans."""
+        return np.unpackbits(self.bits, count=self.size, bitorder="little").view(bool)
+
+
 @dataclass
 class FacetColumns:
     """One facet's answers, kept as the column arrays the reader produced (no second copy).
@@ -52,7 +88,7 @@ class FacetColumns:
     """
 
     values: list[np.ndarray]
-    blank: dict[int, np.ndarray]
+    blank: dict[int, PackedMask]
 
 
 @dataclass
@@ -149,7 +185,7 @@ def _as_floats(stored: FacetColumns, rows: slice | np.ndarray, height: int, out:
 def _rows_of(stored: FacetColumns, rows: np.ndarray) -> FacetColumns:
     """The columns of the respondents where ``rows`` is true."""
     return FacetColumns([column[rows] for column in stored.values],
-                        {position: mask[rows] for position, mask in stored.blank.items()})
+                        {position: PackedMask.of(mask[rows]) for position, mask in stored.blank.items()})
 
 
 class ColumnReader:
@@ -207,7 +243,7 @@ class ColumnReader:
                     missing_total += int((without_value & ~blank).sum())
                 blank &= ~without_value  # NaN is missing already
             if blank.any():
-                stored.blank[position] = blank
+                stored.blank[position] = PackedMask.of(blank)  # a bit a cell: 10M rows × 44 answers in 55 MB
             stored.values.append(values)
         return stored, missing_total
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from servgap.data.assembly import FacetColumns, LazyTexts, Responses
+from servgap.data.assembly import FacetColumns, LazyTexts, PackedMask, Responses
 from servgap.errors import ExitCode, UserError
 
 #: What a folder's files must end in to be read as exports (a glob pattern chooses its own).
@@ -137,8 +137,9 @@ def _joined_facet(facets: list[FacetColumns], rows: list[int]) -> FacetColumns:
     blank = {}
     for item in range(len(values)):
         if any(item in facet.blank for facet in facets):
-            blank[item] = np.concatenate([facet.blank.get(item, np.zeros(count, dtype=bool))
-                                          for facet, count in zip(facets, rows, strict=True)])
+            blank[item] = PackedMask.of(np.concatenate([
+                facet.blank[item].unpacked() if item in facet.blank else np.zeros(count, dtype=bool)
+                for facet, count in zip(facets, rows, strict=True)]))
     return FacetColumns(values, blank)
 
 

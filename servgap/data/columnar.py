@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from servgap.data.assembly import ColumnReader, LazyTexts, Responses, assemble, with_segments
+from servgap.data.assembly import ColumnReader, LazyTexts, PackedMask, Responses, assemble, with_segments
 from servgap.data.cells import CellValidator
 from servgap.data.delimited import header_cells, sniff_delimiter
 from servgap.data.encoding import valid_utf8
@@ -171,14 +171,15 @@ class _ArrowColumns(ColumnReader):
     def _convert(self, column: int, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         numbers = self.columns[column]
         values = numbers.values
-        missing = np.zeros(len(values), dtype=bool) if numbers.blank is None else numbers.blank
+        blank = None if numbers.blank is None else numbers.blank.unpacked()
+        missing = np.zeros(len(values), dtype=bool) if blank is None else blank
         invalid = np.zeros(len(values), dtype=bool)
         if numbers.low is not None and not self.validator.all_valid_between(numbers.low, numbers.high, kind):
             missing, invalid = self.validator.classify(values, missing.copy(), invalid, kind)
             if invalid.any():
                 raise NotPlain  # the table reader names each invalid cell
-        if values.dtype.kind == "f" and numbers.blank is not None:
-            values = np.where(numbers.blank, np.nan, values)
+        if values.dtype.kind == "f" and blank is not None:
+            values = np.where(blank, np.nan, values)
         return values, missing, invalid
 
     def respondent_ids(self, id_column: int | None, within: int | None) -> tuple[Sequence[str], bool]:
@@ -290,7 +291,7 @@ class _Numbers:
     there is none), and the smallest and largest value of its non-blank cells (None when all are blank)."""
 
     values: np.ndarray
-    blank: np.ndarray | None
+    blank: Any  # booleans as parsed; bits (PackedMask) once the batches are joined
     low: float | None
     high: float | None
 
@@ -354,8 +355,9 @@ def _read(path: Path, headers: list[str], delimiter: str, has_quotes: bool,
 
 class _ColumnBuilder:
     """One number column gathered batch by batch into a single array that grows as needed, with its
-    blank mask (made at the first blank) and its range. A column of whole importance points stays
-    16-bit until a batch brings a fraction, then turns float64 (exact either way).
+    range and its blank cells (kept as bits, a batch at a time, and joined once at the end). A
+    column of whole importance points stays 16-bit until a batch brings a fraction, then turns
+    float64 (exact either way).
 
     Examples
     --------
@@ -363,14 +365,14 @@ class _ColumnBuilder:
     >>> builder.append(_Numbers(np.array([3, 5], dtype=np.int16), None, 3, 5))
     >>> builder.append(_Numbers(np.array([0.0, 12.5]), np.array([True, False]), 12.5, 12.5))
     >>> result = builder.result()
-    >>> result.values.tolist(), result.blank.tolist(), result.low, result.high
+    >>> result.values.tolist(), result.blank.unpacked().tolist(), result.low, result.high
     ([3.0, 5.0, 0.0, 12.5], [False, False, True, False], 3, 12.5)
     """
 
     def __init__(self, capacity: int) -> None:
         self.capacity = max(capacity, 1)
         self.values: np.ndarray | None = None
-        self.blank: np.ndarray | None = None
+        self.blanks: list[tuple[int, np.ndarray]] = []  # (first row, packed bits) of batches with blanks
         self.size = 0
         self.lows: list[float] = []
         self.highs: list[float] = []
@@ -383,21 +385,25 @@ class _ColumnBuilder:
             self.values = self.values.astype(np.result_type(self.values, part.values))
         if end > len(self.values):
             self.values = np.resize(self.values, max(end, len(self.values) * 3 // 2))
-            if self.blank is not None:
-                self.blank = np.resize(self.blank, len(self.values))
         self.values[self.size:end] = part.values
-        if part.blank is not None and self.blank is None:
-            self.blank = np.zeros(len(self.values), dtype=bool)
-        if self.blank is not None:
-            self.blank[self.size:end] = False if part.blank is None else part.blank
+        if part.blank is not None:
+            self.blanks.append((self.size, np.packbits(np.asarray(part.blank), bitorder="little")))
         self.lows += [] if part.low is None else [part.low]
         self.highs += [] if part.high is None else [part.high]
         self.size = end
 
     def result(self) -> _Numbers:
         assert self.values is not None
-        return _Numbers(self.values[:self.size], None if self.blank is None else self.blank[:self.size],
-                        min(self.lows) if self.lows else None, max(self.highs) if self.highs else None)
+        blank = None
+        if self.blanks:
+            mask = np.zeros(self.size, dtype=bool)
+            starts = [first for first, _ in self.blanks] + [self.size]
+            for (first, bits), following in zip(self.blanks, starts[1:], strict=True):
+                count = min(len(bits) * 8, following - first)
+                mask[first:first + count] = np.unpackbits(bits, count=count, bitorder="little").view(bool)
+            blank = PackedMask.of(mask)
+        return _Numbers(self.values[:self.size], blank, min(self.lows) if self.lows else None,
+                        max(self.highs) if self.highs else None)
 
 
 def _numbers(column: Any, chunks: list[Any], kind: Any) -> _Numbers:

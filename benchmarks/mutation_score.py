@@ -148,28 +148,6 @@ EQUIVALENT = {
         "every gap without a shortfall gets the same constant, still after every shortfall",
     "servgap.analysis.checklist.x_build_checklist__mutmut_191":
         "an unknown risk still sorts after every risk on [0, 1]",
-    "servgap.analysis.engine.xǁPreparedBlockǁof__mutmut_15":
-        "a missing E is only read through masks (E × paired, listwise rows), so its fill never counts",
-    "servgap.analysis.engine.x_dimension_scores_of__mutmut_24":
-        "answer counts held as floats compare and count the same",
-    "servgap.analysis.engine.x_dimension_scores_of__mutmut_26":
-        "as above",
-    "servgap.analysis.engine.x_dimension_scores_of__mutmut_39":
-        "only 0/0 can occur here ('invalid', not 'divide')",
-    "servgap.analysis.engine.x_dimension_scores_of__mutmut_41":
-        "as above",
-    "servgap.analysis.engine.x_dimension_scores_of__mutmut_51":
-        "np.where(..., None) stored into a float array is NaN",
-    "servgap.analysis.engine.x_dimension_scores_of__mutmut_61":
-        "as above",
-    "servgap.analysis.engine.x_dimension_scores_of__mutmut_71":
-        "as above",
-    "servgap.analysis.engine.x_dimension_scores_of__mutmut_85":
-        "as above",
-    "servgap.analysis.engine.xǁ_WeightedAccumulatorǁadd__mutmut_28":
-        "a zero points total means all points are 0: only 0/0 ('invalid') can occur",
-    "servgap.analysis.engine.xǁ_WeightedAccumulatorǁadd__mutmut_30":
-        "as above",
     "servgap.analysis.engine.x__weighted_result__mutmut_28":
         "this branch runs only when some allocation was usable (within > 0)",
     "servgap.analysis.engine.x__weighted_result__mutmut_50":
@@ -199,30 +177,6 @@ EQUIVALENT = {
     "servgap.analysis.engine.x__weighted_result__mutmut_68":
         "as above",
     "servgap.analysis.engine.x__weighted_result__mutmut_69":
-        "as above",
-    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_11":
-        "counters held as floats: every count is reported through int() or a ratio",
-    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_13":
-        "as above",
-    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_16":
-        "as above",
-    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_18":
-        "as above",
-    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_13":
-        "as above",
-    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_15":
-        "as above",
-    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_18":
-        "as above",
-    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_20":
-        "as above",
-    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_23":
-        "as above",
-    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_25":
-        "as above",
-    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_28":
-        "as above",
-    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_30":
         "as above",
     "servgap.analysis.engine.xǁ_SegmentAccumulatorǁ__init____mutmut_18":
         "as above",
@@ -254,46 +208,6 @@ EQUIVALENT = {
         "as above",
     "servgap.analysis.engine.x__ratio__mutmut_12":
         "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_14":
-        "the config allows adequate and desired only together",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_42":
-        "a weighted accumulator without points columns adds nothing and falls back as none would",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_185":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_81":
-        "buffers for facets the data lacks are allocated and never read",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_85":
-        "buffer layout and reuse: the same values in other memory",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_88":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_97":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_99":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_125":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_128":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_134":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_137":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_162":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_165":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_168":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_171":
-        "as above",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_111":
-        "an extra, empty block adds nothing",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_73":
-        "tolerance data has no expectation and E/P data no tolerance: 'and not' and 'or not' agree",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_76":
-        "np.full_like(float array, None) is filled with NaN",
-    "servgap.analysis.engine.x_analyze_with_scores__mutmut_489":
-        "tolerance data has no expectation and E/P data no tolerance: 'and' and 'or' agree",
     "servgap.analysis.engine.x_segment_tests_of__mutmut_1":
         "the default confidence is never used: the engine passes the analysis's",
     "servgap.analysis.engine.x_segment_tests_of__mutmut_53":
@@ -336,12 +250,32 @@ EQUIVALENT = {
         "with n = 1, m2 is 0 and 0/0 is NaN anyway; t with 0 degrees of freedom is NaN",
     "servgap.stats.moments.xǁMomentsǁsummary__mutmut_42":
         "as above",
-    "servgap.stats.moments.x_welch_test__mutmut_6":
-        "scipy returns NaN for a sample of one, as the guard does",
-    "servgap.stats.moments.x_welch_test__mutmut_14":
-        "simplefilter's default category is Warning, which includes the one scipy raises",
-    "servgap.stats.moments.x_welch_test__mutmut_20":
-        "scipy reads equal_var=None as false: Welch's test",
+    "servgap.stats.moments.x_welch_from_summary__mutmut_47":
+        "the degrees of freedom of two constant samples only meet a standard error of 0: t is ±inf or NaN "
+        "and the interval has width 0 for any finite value",
+    "servgap.stats.exact.xǁRatioMomentsǁ__init____mutmut_1":
+        "a larger default denominator adds bins that stay empty",
+    "servgap.stats.exact.xǁRatioMomentsǁ__init____mutmut_6":
+        "as above",
+    "servgap.stats.exact.xǁRatioMomentsǁ__init____mutmut_9":
+        "float counters hold whole numbers exactly below 2**53 and are read through int()",
+    "servgap.stats.exact.xǁRatioMomentsǁ__init____mutmut_11": "as above",
+    "servgap.stats.exact.xǁRatioMomentsǁ__init____mutmut_14": "as above",
+    "servgap.stats.exact.xǁRatioMomentsǁ__init____mutmut_16": "as above",
+    "servgap.stats.exact.xǁRatioMomentsǁ__init____mutmut_19": "as above",
+    "servgap.stats.exact.xǁRatioMomentsǁ__init____mutmut_21": "as above",
+    "servgap.stats.exact.xǁRatioMomentsǁadd__mutmut_53":
+        "a longer bincount is cut to the same cells (the discarded bin and any beyond)",
+    "servgap.stats.exact.xǁRatioMomentsǁadd__mutmut_68": "as above",
+    "servgap.stats.exact.xǁRatioMomentsǁadd__mutmut_84": "as above",
+    "servgap.stats.exact.xǁRatioMomentsǁmoments__mutmut_5":
+        "counts held as floats are reported through int()",
+    "servgap.stats.exact.xǁRatioMomentsǁmoments__mutmut_7": "as above",
+    "servgap.stats.exact.xǁWholeCoMomentsǁ__init____mutmut_5":
+        "float sums hold whole numbers exactly below 2**53 and are read through int()",
+    "servgap.stats.exact.xǁWholeCoMomentsǁ__init____mutmut_7": "as above",
+    "servgap.stats.exact.xǁWholeCoMomentsǁadd__mutmut_5":
+        "a block without rows adds zeros either way",
     "servgap.stats.reliability.x__alpha_from_covariance__mutmut_26":
         "a total variance of 0 makes alpha 0/0 = NaN anyway",
     "servgap.stats.reliability.xǁCoMomentsǁadd__mutmut_18":

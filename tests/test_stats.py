@@ -252,7 +252,22 @@ def test_welch_from_summaries_agrees_with_scipy(after: np.ndarray, before: np.nd
 
 
 def test_welch_needs_two_values_on_each_side() -> None:
-    from servgap.stats.moments import welch_from_summary
+    import warnings
 
-    t, p, (low, high) = welch_from_summary(1, 2.0, float("nan"), 5, 1.0, 1.0, 0.95)
-    assert all(np.isnan(value) for value in (t, p, low, high))
+    from servgap.stats.moments import welch_from_summary, welch_test
+
+    for arguments in ((1, 2.0, float("nan"), 5, 1.0, 1.0), (1, 2.0, 0.0, 5, 1.0, 1.0), (5, 1.0, 1.0, 1, 2.0, 0.0)):
+        t, p, (low, high) = welch_from_summary(*arguments, 0.95)
+        assert all(np.isnan(value) for value in (t, p, low, high))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a sample of one is refused before numpy would warn
+        t, p, _ = welch_test(np.array([1.0]), np.array([1.0, 2.0, 3.0]), 0.95)
+    assert np.isnan(t) and np.isnan(p)
+
+
+def test_moments_of_a_column_absent_from_a_block() -> None:
+    from servgap.stats.moments import Moments
+
+    # a first block where the column has no value, then two values: mean 1.5, M2 0.5
+    merged = Moments(1).add(np.array([[np.nan]])).add(np.array([[1.0], [2.0]]))
+    assert merged.n.tolist() == [2] and merged.mean.tolist() == [1.5] and merged.m2.tolist() == [0.5]

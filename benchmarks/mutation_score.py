@@ -250,6 +250,162 @@ EQUIVALENT = {
         "with n = 1, m2 is 0 and 0/0 is NaN anyway; t with 0 degrees of freedom is NaN",
     "servgap.stats.moments.xǁMomentsǁsummary__mutmut_42":
         "as above",
+    "servgap.analysis.engine.xǁPreparedBlockǁof__mutmut_32":
+        "a missing E is only read through masks (E × paired, listwise rows), so its fill never counts",
+    "servgap.analysis.engine.xǁDimensionSumsǁgap_scores__mutmut_2":
+        "only 0/0 can occur here ('invalid', not 'divide')",
+    "servgap.analysis.engine.xǁDimensionSumsǁgap_scores__mutmut_4":
+        "as above",
+    "servgap.analysis.engine.x_dimension_sums_of__mutmut_9":
+        "counts and sums held as floats (or numpy's default integer) hold whole numbers exactly and are "
+        "reported through int() or ratios",
+    "servgap.analysis.engine.x_dimension_sums_of__mutmut_11":
+        "as above",
+    "servgap.analysis.engine.x_dimension_sums_of__mutmut_28":
+        "the assertion holds either way in this branch (it is there for the type checker)",
+    "servgap.analysis.engine.x_dimension_sums_of__mutmut_42":
+        "counts and sums held as floats (or numpy's default integer) hold whole numbers exactly and are "
+        "reported through int() or ratios",
+    "servgap.analysis.engine.x_dimension_sums_of__mutmut_46":
+        "as above",
+    "servgap.analysis.engine.x_dimension_sums_of__mutmut_49":
+        "as above",
+    "servgap.analysis.engine.x_dimension_sums_of__mutmut_51":
+        "as above",
+    "servgap.analysis.engine.xǁ_WeightedAccumulatorǁadd__mutmut_22":
+        "only 0/0 can occur here ('invalid', not 'divide')",
+    "servgap.analysis.engine.xǁ_WeightedAccumulatorǁadd__mutmut_24":
+        "as above",
+    "servgap.analysis.engine.xǁ_WeightedAccumulatorǁadd__mutmut_53":
+        "rows outside the points tolerance get weight 0 in the product, so their fill never counts",
+    "servgap.analysis.engine.x_analyze__mutmut_4":
+        "keeping the respondents' scores changes memory, not results",
+    "servgap.analysis.engine.x_analyze__mutmut_8":
+        "as above",
+    "servgap.analysis.engine.x_analyze__mutmut_9":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_10":
+        "counts and sums held as floats (or numpy's default integer) hold whole numbers exactly and are "
+        "reported through int() or ratios",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_12":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_15":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_17":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_20":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_22":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_25":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_27":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_30":
+        "as above",
+    "servgap.analysis.engine.xǁ_ItemAccumulatorǁ__init____mutmut_32":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_3":
+        "a config has at least one dimension, so max() never falls back to its default",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_5":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_6":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_15":
+        "only the means of the E, P and perception-only scores are reported; keeping their Σs² changes nothing",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_18":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_19":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_23":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_26":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_27":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_31":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_34":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_35":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_38":
+        "counts and sums held as floats (or numpy's default integer) hold whole numbers exactly and are "
+        "reported through int() or ratios",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_40":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_43":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_45":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_48":
+        "as above",
+    "servgap.analysis.engine.xǁ_DimensionAccumulatorǁ__init____mutmut_50":
+        "as above",
+    "servgap.analysis.engine.xǁ_QualityCounterǁadd__mutmut_4":
+        "3k ≥ 4 and 2k ≥ 4 agree for every whole number of items k",
+    "servgap.analysis.engine.xǁ_QualityCounterǁadd__mutmut_35":
+        "the assertion holds either way in this branch (it is there for the type checker)",
+    "servgap.analysis.engine.xǁ_QualityCounterǁadd__mutmut_36":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_1":
+        "keeping the respondents' scores changes memory, not results",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_15":
+        "the config allows adequate and desired only together",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_41":
+        "the weighted accumulator exists exactly when the data has points",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_79":
+        "memory only: an array of respondent scores that nothing reads",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_85":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_90":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_97":
+        "buffers for facets the data lacks are allocated and never read",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_101":
+        "buffer layout, size and reuse: the same values in other memory",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_104":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_113":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_115":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_116":
+        "the number of BLAS threads changes speed, not the sums (whole numbers, exact in any order)",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_117":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_118":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_119":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_120":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_134":
+        "an extra, empty block adds nothing",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_148":
+        "buffer layout, size and reuse: the same values in other memory",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_151":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_157":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_160":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_187":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_190":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_193":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_196":
+        "as above",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_217":
+        "the weighted accumulator exists exactly when the data has points",
+    "servgap.analysis.engine.x_analyze_with_scores__mutmut_220":
+        "as above",
+    "servgap.analysis.engine.x_segment_tests_of__mutmut_60":
+        "without rows the adjusted values are never read",
+    "servgap.analysis.engine.x_segment_tests_of__mutmut_67":
+        "as above",
     "servgap.stats.moments.x_welch_from_summary__mutmut_47":
         "the degrees of freedom of two constant samples only meet a standard error of 0: t is ±inf or NaN "
         "and the interval has width 0 for any finite value",

@@ -306,3 +306,58 @@ def test_blocks_of_any_size_give_the_same_assessment(rows: int, monkeypatch: pyt
     blocked = [servgap.analyze(data, config, **options).to_dict() for data, config, options in studies]
     for expected, found in zip(whole, blocked, strict=True):
         assert _close(expected, found) == []
+
+
+def test_one_file_is_listed_as_the_files_read() -> None:
+    import servgap
+
+    result = servgap.analyze(FIXTURES / "mini.csv", FIXTURES / "mini.yaml")
+    [read] = result.data_quality.files
+    assert (Path(read.path).name, read.rows, read.format, read.encoding) == ("mini.csv", 6, "csv", "utf-8")
+
+
+TWO_ITEMS = """
+format_version: 1
+instrument:
+  id: two
+  name: {en: Two items}
+  scale: {min: 1, max: 7}
+  facets: [FACETS]
+dimensions:
+  - id: TAN
+    name: {en: Tangibles}
+    items:
+      - {id: T1, text: {en: Item T1}}
+      - {id: T2, text: {en: Item T2}}
+"""
+
+
+def test_straight_liners_of_a_two_item_instrument_without_blanks(tmp_path: Path) -> None:
+    """Two items on two facets are four answers: a respondent giving all four the same is a
+    straight-liner, also in a block where nobody left a cell blank (the engine's fast path)."""
+    import servgap
+
+    config = tmp_path / "two.yaml"
+    config.write_text(TWO_ITEMS.replace("FACETS", "expectation, perception"))
+    frame = pd.DataFrame({"respondent_id": ["a", "b", "c"], "E_T1": [5, 6, 7], "E_T2": [5, 6, 6],
+                          "P_T1": [5, 4, 6], "P_T2": [5, 5, 6]})
+    assert servgap.analyze(frame, config).data_quality.straight_liners == 1
+
+
+def test_perception_only_segments_compare_the_gap_measure(tmp_path: Path) -> None:
+    import servgap
+
+    config = tmp_path / "two.yaml"
+    config.write_text(TWO_ITEMS.replace("FACETS", "perception"))
+    frame = pd.DataFrame({"respondent_id": ["a", "b", "c", "d"], "branch": ["N", "S", "N", "S"],
+                          "P_T1": [5, 4, 6, 3], "P_T2": [5, 5, 6, 2]})
+    assert servgap.analyze(frame, config, by="branch").segment_measure == "gap"
+
+
+def test_segments_do_not_bring_rank_tests_the_test_option_did_not_ask_for() -> None:
+    import servgap
+
+    frame = pd.read_csv(FIXTURES / "mini.csv")
+    frame["branch"] = ["N", "S", "N", "S", "N", "S"]
+    result = servgap.analyze(frame, FIXTURES / "mini.yaml", by="branch", test="ttest")
+    assert all(d.wilcoxon_p is None for d in result.dimensions) and result.wilcoxon_method is None

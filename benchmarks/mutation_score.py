@@ -406,6 +406,8 @@ EQUIVALENT = {
         "without rows the adjusted values are never read",
     "servgap.analysis.engine.x_segment_tests_of__mutmut_67":
         "as above",
+    "servgap.stats.moments.x_welch_from_summary__mutmut_1":
+        "a NaN SD (never, with two values or more) gives a NaN t, p and interval past the guard as well",
     "servgap.stats.moments.x_welch_from_summary__mutmut_47":
         "the degrees of freedom of two constant samples only meet a standard error of 0: t is ±inf or NaN "
         "and the interval has width 0 for any finite value",

@@ -189,3 +189,54 @@ def test_libreoffice_renders_the_workbook(demo, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "demo.pdf"
     assert pdf.exists() and pdf.stat().st_size > 10_000
+
+
+def _header_rows(sheet) -> list[int]:
+    """Rows styled as table headers (the header fill)."""
+    return sorted({cell.row for row in sheet.iter_rows() for cell in row
+                   if cell.fill is not None and cell.fill.fgColor is not None and cell.fill.fgColor.rgb == "00DDE4EE"})
+
+
+def test_headers_stand_over_their_numbers(demo) -> None:
+    """A header is right-aligned where its column holds numbers and left-aligned where it holds text,
+    on every table of every sheet."""
+    _, path = demo
+    book = openpyxl.load_workbook(path)
+    checked = 0
+    for sheet in book.worksheets:
+        for header_row in _header_rows(sheet):
+            for cell in sheet[header_row]:
+                if cell.value is None:
+                    continue
+                values = []  # the column's cells down to the table's end (its first blank row)
+                for row in range(header_row + 1, sheet.max_row + 1):
+                    if all(sheet.cell(row=row, column=column).value is None for column in (1, 2)):
+                        break
+                    values.append(sheet.cell(row=row, column=cell.column).value)
+                numeric = any(isinstance(value, int | float) and not isinstance(value, bool) for value in values)
+                assert cell.alignment.horizontal == ("right" if numeric else "left"), (sheet.title, cell.coordinate)
+                checked += 1
+    assert checked > 60  # every table header of the demo workbook
+
+
+def test_every_sheet_prints_on_a4_landscape_within_its_area(demo) -> None:
+    _, path = demo
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        assert int(sheet.page_setup.paperSize) == 9, sheet.title  # A4
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1, sheet.title
+        assert sheet.print_area, sheet.title
+    # Sheets of several tables repeat no header on later pages (it would stand over another table).
+    for title in ("Reliability", "Management gaps"):
+        assert not book[title].print_title_rows
+    assert book["Items"].print_title_rows == "$1:$1"
+
+
+def test_every_written_font_is_named(demo) -> None:
+    """A bold or italic cell names its font: without a name LibreOffice draws it in a serif face."""
+    _, path = demo
+    book = openpyxl.load_workbook(path)
+    fonts = {cell.font.name for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+             if cell.value is not None}
+    assert fonts == {"Calibri"}

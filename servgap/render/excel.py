@@ -31,8 +31,14 @@ from servgap.results import Assessment
 from servgap.version import __version__
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-HEADER_FONT = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=14)
+#: One sans-serif family for every cell (the workbook's default font); spreadsheet programs draw
+#: Chinese and Korean text in it with the system's CJK fallback (DengXian or Microsoft YaHei in
+#: Excel on Windows, PingFang on macOS, Noto Sans CJK in LibreOffice). A font without a name would
+#: be drawn in the program's own default, a serif face in LibreOffice.
+FONT_NAME = "Calibri"
+HEADER_FONT = Font(name=FONT_NAME, bold=True)
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
+ITALIC_FONT = Font(name=FONT_NAME, italic=True)
 NUMBER = "0.00"
 PRECISE = "0.000"
 P_VALUE = '[<0.001]"<0.001";0.000'
@@ -76,7 +82,11 @@ def write_table(sheet: Worksheet, top: int, headers: Sequence[str], rows: Sequen
     for column, header in enumerate(headers, start=1):
         put(sheet, top, column, header, bold=True)
         sheet.cell(row=top, column=column).fill = HEADER_FILL
-        sheet.cell(row=top, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+        # A header stands over its numbers: right-aligned where the column holds numbers.
+        numeric = any(isinstance(row[column - 1], int | float) and not isinstance(row[column - 1], bool)
+                      for row in rows if column - 1 < len(row))
+        sheet.cell(row=top, column=column).alignment = Alignment(
+            wrap_text=True, vertical="top", horizontal="right" if numeric else "left")
     for offset, row in enumerate(rows, start=1):
         for column, value in enumerate(row, start=1):
             fmt = formats[column - 1] if formats and column - 1 < len(formats) else None
@@ -103,11 +113,15 @@ def fit_row_heights(sheet: Worksheet, first: int, last: int) -> None:
 
 
 def print_setup(sheet: Worksheet, header_row: int | None = None) -> None:
-    """Landscape, fit to width, the header row repeated on every printed page."""
+    """A4 landscape, fit to the page width, the used cells as the print area, and — on a sheet that
+    holds one table — its header row repeated on every printed page (a sheet of several tables
+    repeats none: another table's rows would print under the first one's header)."""
     sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_area = sheet.dimensions
     if header_row:
         sheet.print_title_rows = f"{header_row}:{header_row}"
 
@@ -181,7 +195,7 @@ class WorkbookBuilder:
         put(sheet, 1, 1, w["title"])
         sheet.cell(row=1, column=1).font = TITLE_FONT
         put(sheet, 2, 1, w["sign"])
-        sheet.cell(row=2, column=1).font = Font(italic=True)
+        sheet.cell(row=2, column=1).font = ITALIC_FONT
         facts = [
             (w["instrument"], f"{self.pick(a.instrument_name)} ({a.instrument_id})"),
             (w["file"], Path(a.data_quality.file).name),
@@ -326,7 +340,7 @@ class WorkbookBuilder:
                                          w["manager_rank"], w["displacement"]],
                         [[self.pick(r.name), r.customer, r.manager, r.customer_rank, r.manager_rank, r.displacement]
                          for r in comparison.rows], [None, PRECISE, PRECISE, "0.0", "0.0", "0.0"])
-        print_setup(sheet, 1)
+        print_setup(sheet)  # the gaps, the factors and the priorities: no one header repeats
 
     def tolerance(self) -> None:
         """The Zone sheet: adequate, desired, perceived, MSA, MSS and the zone."""
@@ -446,7 +460,7 @@ class WorkbookBuilder:
                      for i in a.items for key, label in facets]
         write_table(sheet, last + 3, [w["item"], w["dimension"], w["facet"], w["alpha_deleted"], w["item_total"]],
                     item_rows, [None, None, None, PRECISE, PRECISE])
-        print_setup(sheet, 1)
+        print_setup(sheet)  # two tables: neither header repeats over the other
 
     def quality(self) -> None:
         """The Data quality sheet: rows read and used, missing and invalid cells, notes."""

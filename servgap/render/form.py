@@ -11,7 +11,7 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -24,7 +24,7 @@ from servgap.instrument.columns import (
     points_header,
 )
 from servgap.instrument.models import Facet, InstrumentConfig
-from servgap.render.excel import put, safe_sheet_title
+from servgap.render.excel import TITLE_FONT, put, safe_sheet_title
 from servgap.render.inert import inert_assessment
 from servgap.render.labels import pick
 
@@ -109,7 +109,7 @@ def form_bytes(config: InstrumentConfig, language: str) -> bytes:
     instructions = book.active
     instructions.title = safe_sheet_title(words["instructions"])
     put(instructions, 1, 1, pick(config.instrument.name, language, fallbacks))
-    instructions.cell(row=1, column=1).font = Font(bold=True, size=14)
+    instructions.cell(row=1, column=1).font = TITLE_FONT
     put(instructions, 2, 1, pick(config.instrument.description, language, fallbacks))
     labels = ", ".join(f"{point} = {pick(text, language, fallbacks)}" for point, text in
                        sorted(scale.labels.items()))

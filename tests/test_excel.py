@@ -53,8 +53,8 @@ def test_items_sheet_equals_the_json(demo) -> None:
     for row, item in zip(rows, payload["items"], strict=True):
         # Full precision as far as a spreadsheet keeps it (Excel holds 15 significant digits), not a rounded copy
         assert row["Gap P−E"] == pytest.approx(item["gap"], rel=EXCEL)
-        assert (row["E"], row["P"], row["n"]) == pytest.approx((item["expectation"], item["perception"], item["n"]),
-                                                               rel=EXCEL)
+        assert (row["E (expectation)"], row["P (perception)"], row["n"]) == pytest.approx(
+            (item["expectation"], item["perception"], item["n"]), rel=EXCEL)
         assert (row["CI low"], row["CI high"]) == pytest.approx(tuple(item["gap_ci"]), rel=EXCEL)
         assert row["Adjusted p"] == pytest.approx(item["p_adjusted"], rel=EXCEL)
     sheet = openpyxl.load_workbook(path)["Items"]
@@ -227,6 +227,11 @@ def test_every_sheet_prints_on_a4_landscape_within_its_area(demo) -> None:
         assert sheet.page_setup.orientation == "landscape", sheet.title
         assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1, sheet.title
         assert sheet.print_area, sheet.title
+    # The charts below the tables are inside the print area.
+    summary = book["Summary"]
+    last_row = int(summary.print_area.split("!")[-1].split(":")[1].split("$")[-1])
+    chart_rows = [chart.anchor._from.row + 1 for chart in summary._charts]
+    assert chart_rows and last_row > max(chart_rows) + 10
     # Sheets of several tables repeat no header on later pages (it would stand over another table).
     for title in ("Reliability", "Management gaps"):
         assert not book[title].print_title_rows
@@ -240,3 +245,17 @@ def test_every_written_font_is_named(demo) -> None:
     fonts = {cell.font.name for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
              if cell.value is not None}
     assert fonts == {"Calibri"}
+
+
+def test_a_chinese_workbook_shows_no_raw_enum_value(tmp_path: Path) -> None:
+    """Method names, factor directions and file facts are words of the report language, not the
+    JSON's values (the demo has per-respondent weights, management factors and segment tests)."""
+    path = tmp_path / "zh.xlsx"
+    assert run_line(["demo", "--lang", "zh", "--excel", str(path), "-f", "json"]).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    texts = {cell.value for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, str)}
+    raw = {"per_respondent", "fixed", "none", "welch_t", "kruskal_wallis", "protective", "risk", "format",
+           "encoding", "E", "P"}
+    assert not texts & raw, texts & raw
+    assert {"按每位受访者的分配点数", "编码", "期望 E"} <= texts

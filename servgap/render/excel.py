@@ -22,6 +22,7 @@ from openpyxl.chart import BarChart, LineChart, RadarChart, Reference, ScatterCh
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
 from servgap.render.excel_labels import sheet_names, words
@@ -121,9 +122,28 @@ def print_setup(sheet: Worksheet, header_row: int | None = None) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_area = sheet.dimensions
+    corners = [_chart_corner(sheet, chart) for chart in sheet._charts]
+    last_column = max([sheet.max_column, *(column for column, _ in corners)])
+    last_row = max([sheet.max_row, *(row for _, row in corners)])
+    sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
     if header_row:
         sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+#: A default row is 15 pt high (0.53 cm); a column of width w characters is about 0.19·w + 0.14 cm.
+ROW_CM, CHARACTER_CM = 0.53, 0.19
+
+
+def _chart_corner(sheet: Worksheet, chart: Any) -> tuple[int, int]:
+    """The last column and row a chart covers, from its anchor cell and its size in cm, so that the
+    print area takes in the charts below and beside the tables."""
+    anchor = chart.anchor if isinstance(chart.anchor, str) else "A1"
+    column, row = coordinate_to_tuple(anchor)[1], coordinate_to_tuple(anchor)[0]
+    width = 0.0
+    while width < chart.width:
+        width += CHARACTER_CM * (sheet.column_dimensions[get_column_letter(column)].width or 8.43) + 0.14
+        column += 1
+    return column, row + math.ceil(chart.height / ROW_CM)
 
 
 def show_axes(chart: Any) -> None:
@@ -196,19 +216,21 @@ class WorkbookBuilder:
         sheet.cell(row=1, column=1).font = TITLE_FONT
         put(sheet, 2, 1, w["sign"])
         sheet.cell(row=2, column=1).font = ITALIC_FONT
+        weighting = w.get(f"weighting_{a.overall.weighting}", a.overall.weighting)
         facts = [
             (w["instrument"], f"{self.pick(a.instrument_name)} ({a.instrument_id})"),
             (w["file"], Path(a.data_quality.file).name),
             (w["rows_read"], a.data_quality.rows_read), (w["rows_used"], a.data_quality.rows_used),
             (w["overall_gap"], a.overall.gap), (w["weighted_gap"], a.overall.weighted_gap),
-            (w["weighted_aggregate"], a.overall.weighted_gap_aggregate), (w["weighting"], a.overall.weighting),
+            (w["weighted_aggregate"], a.overall.weighted_gap_aggregate), (w["weighting"], weighting),
             (w["servperf"], a.overall.perception_only),
         ]
         for offset, (label, value) in enumerate(facts, start=4):
             put(sheet, offset, 1, label, bold=True, wrap=False)
             put(sheet, offset, 3, value, NUMBER, wrap=False)
         top = 4 + len(facts) + 1
-        headers = [w["dimension"], w["n"], "E", "P", w["gap"], w["ci_low"], w["ci_high"], w["p_adj"],
+        # The E and P headers name the radar's series: in words, in the report language.
+        headers = [w["dimension"], w["n"], w["E"], w["P"], w["gap"], w["ci_low"], w["ci_high"], w["p_adj"],
                    w["alpha_e"], w["alpha_p"], w["alpha_g"], w["weight"]]
         rows = [[self.pick(d.name), d.n, d.expectation, d.perception, d.gap, d.gap_ci[0], d.gap_ci[1], d.p_adjusted,
                  d.alpha["expectation"].alpha, d.alpha["perception"].alpha, d.alpha["gap"].alpha, d.weight]
@@ -250,7 +272,7 @@ class WorkbookBuilder:
         sheet = self.sheet("items")
         priority = {e.ref: e.priority for e in a.checklist.entries if e.kind == "item"} if a.checklist else {}
         names = {d.id: self.pick(d.name) for d in a.dimensions}
-        headers = [w["id"], w["text"], w["dimension"], w["n"], "E", "P", w["gap"], w["ci_low"], w["ci_high"],
+        headers = [w["id"], w["text"], w["dimension"], w["n"], w["E"], w["P"], w["gap"], w["ci_low"], w["ci_high"],
                    w["p"], w["p_adj"], w["d_z"], w["priority"]]
         rows = [[i.id, self.pick(i.text), names[i.dimension], i.n, i.expectation, i.perception, i.gap, i.gap_ci[0],
                  i.gap_ci[1], i.p_value, i.p_adjusted, i.effect_size, priority.get(i.id)] for i in a.items]
@@ -327,7 +349,8 @@ class WorkbookBuilder:
         if factors:
             write_table(sheet, top, [w["factor"], "gap", w["direction"], w["n"], w["score"], w["risk"], w["alpha"],
                                      w["statements"]],
-                        [[self.pick(f.name), f.gap, f.direction, f.n, f.score, f.risk, f.alpha, f.statements]
+                        [[self.pick(f.name), f.gap, w.get(f"direction_{f.direction}", f.direction), f.n, f.score,
+                          f.risk, f.alpha, f.statements]
                          for f in factors], [None, "0", None, "0", NUMBER, NUMBER, NUMBER, "0"])
             top += len(factors) + 3
         put(sheet, top, 1, w["coverage"], bold=True)
@@ -442,7 +465,7 @@ class WorkbookBuilder:
             if tests:
                 names = {d.id: self.pick(d.name) for d in a.dimensions}
                 _, top = write_table(sheet, top, [w["dimension"], w["test"], w["statistic"], w["p"], w["p_adj"]],
-                                     [[names[t.dimension], t.test, t.statistic, t.p_value, t.p_adjusted]
+                                     [[names[t.dimension], w.get(t.test, t.test), t.statistic, t.p_value, t.p_adjusted]
                                       for t in tests], [None, None, PRECISE, P_VALUE, P_VALUE])
                 top += 2
         print_setup(sheet)
@@ -467,8 +490,8 @@ class WorkbookBuilder:
         a, w = self.a, self.w
         quality = a.data_quality
         sheet = self.sheet("quality")
-        facts = [(w["file"], Path(quality.file).name), ("format", quality.file_format),
-                 ("encoding", quality.encoding), (w["rows_read"], quality.rows_read),
+        facts = [(w["file"], Path(quality.file).name), (w["format"], quality.file_format),
+                 (w["encoding"], quality.encoding), (w["rows_read"], quality.rows_read),
                  (w["rows_used"], quality.rows_used), (w["straight"], quality.straight_liners)]
         facts += [(f"{w['missing_cells']}: {facet}", count) for facet, count in quality.missing_cells.items()]
         for row, (label, value) in enumerate(facts, start=1):
@@ -479,7 +502,7 @@ class WorkbookBuilder:
                               [[self.pick(d.name), d.left_out.total, d.left_out.no_answers, d.left_out.too_few_items]
                                for d in a.dimensions], None, [30, 12, 12, 14])
         if len(quality.files) > 1:
-            _, last = write_table(sheet, last + 2, [w["file"], w["rows_read"], "format", "encoding"],
+            _, last = write_table(sheet, last + 2, [w["file"], w["rows_read"], w["format"], w["encoding"]],
                                   [[file.path, file.rows, file.format, file.encoding] for file in quality.files])
         if quality.invalid_as_missing:
             several = len(quality.files) > 1

@@ -41,6 +41,10 @@ WORDS = {
         "invalid": "Invalid cells treated as missing", "straight": "Straight-liners", "notes": "Notes",
         "config": "Config file", "sha": "SHA-256", "version": "servgap version", "date": "Date",
         "method": "Method notes", "gap5": "Customer gap", "expectation": "Expectation", "yes": "yes", "no": "no",
+        "format": "Format", "encoding": "Encoding",
+        "weighting_per_respondent": "each respondent's own points", "weighting_fixed": "fixed weights (config)",
+        "weighting_none": "none (equal weights)", "welch_t": "Welch's t", "kruskal_wallis": "Kruskal–Wallis H",
+        "direction_protective": "protective", "direction_risk": "risk",
         "method_text": "Gaps are computed per respondent, then averaged (pairwise-complete items; a dimension "
                        "score needs at least half of its items). Tests: paired t with adjusted p. Alpha: listwise "
                        "within each dimension. Details: docs/method-notes.md of servgap.",
@@ -73,6 +77,10 @@ WORDS = {
         "invalid": "按缺失处理的无效单元格", "straight": "直线作答", "notes": "备注",
         "config": "配置文件", "sha": "SHA-256", "version": "servgap 版本", "date": "日期",
         "method": "方法说明", "gap5": "顾客差距", "expectation": "期望", "yes": "是", "no": "否",
+        "format": "格式", "encoding": "编码",
+        "weighting_per_respondent": "按每位受访者的分配点数", "weighting_fixed": "固定权重（配置）",
+        "weighting_none": "无（等权重）", "welch_t": "Welch t 检验", "kruskal_wallis": "Kruskal–Wallis H 检验",
+        "direction_protective": "保护因素", "direction_risk": "风险因素",
         "method_text": "差距先按受访者计算再求平均（题项成对完整；维度得分至少需要一半题目）。"
                        "检验：配对 t 检验并校正 p。"
                        "信度：维度内列表删除。详见 servgap 的 docs/method-notes.md。",

@@ -259,3 +259,18 @@ def test_a_chinese_workbook_shows_no_raw_enum_value(tmp_path: Path) -> None:
            "encoding", "E", "P"}
     assert not texts & raw, texts & raw
     assert {"按每位受访者的分配点数", "编码", "期望 E"} <= texts
+
+
+def test_checklist_shows_only_columns_it_fills_and_gap_bars_read_as_the_table(demo) -> None:
+    _, path = demo
+    book = openpyxl.load_workbook(path)
+    sheet = book["Checklist"]
+    headers = [cell.value for cell in sheet[1] if cell.value is not None]
+    rows = table(sheet)
+    for header in headers:
+        if header not in ("Owner", "Due", "Status"):
+            assert any(row[header] not in (None, "") for row in rows), header
+    assert headers[-3:] == ["Owner", "Due", "Status"] and len(headers) <= 13
+    bars = next(chart for chart in book["Summary"]._charts if chart.tagname == "barChart")
+    assert bars.x_axis.scaling.orientation == "maxMin"  # the first dimension on top, as in the table
+    assert bars.dataLabels is not None and bars.dataLabels.showVal

@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, RadarChart, Reference, ScatterChart, Series
+from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -260,6 +261,11 @@ class WorkbookBuilder:
             bars.add_data(Reference(sheet, min_col=5, min_row=top, max_row=last), titles_from_data=True)
             bars.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
             bars.x_axis.tickLblPos = "low"  # category labels clear of bars that point left (negative gaps)
+            bars.x_axis.scaling.orientation = "maxMin"  # the first dimension at the top, as in the table
+            # The value alone at the base of each bar, clear of the category labels at the left.
+            bars.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
+                                            showLegendKey=False, showPercent=False, dLblPos="inBase")
+            bars.dataLabels.numFmt = NUMBER
             bars.legend = None
             bars.height, bars.width = 9, 14
             show_axes(bars)
@@ -296,16 +302,32 @@ class WorkbookBuilder:
         checklist = a.checklist
         entries = checklist.entries if checklist else []
         stability = a.bootstrap.rank_stability if a.bootstrap else {}
-        headers = [w["rank"], w["kind"], w["id"], w["what"], w["dimension"], w["gap"], w["priority"], w["risk"],
-                   w["actions"], w["causes"], w["stability"], w["owner"], w["due"], w["status"]]
         names = {d.id: self.pick(d.name) for d in a.dimensions}
-        rows = [[e.rank, w["item_kind"] if e.kind == "item" else w["gap_kind"], e.ref, self.pick(e.title),
-                 names.get(e.dimension or "", ""), e.gap if e.gap is not None else e.msa, e.priority, e.risk,
-                 "\n".join("☐ " + self.pick(action) for action in e.actions),
-                 ", ".join(self.pick(cause) for cause in e.causes), stability.get(e.ref), None, None, None]
-                for e in entries]
-        formats = ["0", None, None, None, None, NUMBER, PRECISE, NUMBER, None, None, PERCENT]
-        _, last = write_table(sheet, 1, headers, rows, formats, [6, 14, 8, 44, 18, 9, 9, 7, 60, 30, 10, 14, 12, 12])
+        # (header, width, number format, the entry's value, shown only when some entry has one)
+        columns: list[tuple[str, int, str | None, Any, bool]] = [
+            (w["rank"], 7, "0", lambda e: e.rank, False),
+            (w["kind"], 14, None, lambda e: w["item_kind"] if e.kind == "item" else w["gap_kind"], False),
+            (w["id"], 8, None, lambda e: e.ref, False),
+            (w["what"], 44, None, lambda e: self.pick(e.title), False),
+            (w["dimension"], 18, None, lambda e: names.get(e.dimension or "", ""), True),
+            (w["gap"], 9, NUMBER, lambda e: e.gap if e.gap is not None else e.msa, False),
+            (w["priority"], 9, PRECISE, lambda e: e.priority, True),
+            (w["risk"], 8, NUMBER, lambda e: e.risk, True),
+            (w["actions"], 60, None, lambda e: "\n".join("☐ " + self.pick(action) for action in e.actions), False),
+            (w["causes"], 30, None, lambda e: ", ".join(self.pick(cause) for cause in e.causes), True),
+            (w["stability"], 10, PERCENT, lambda e: stability.get(e.ref), True),
+            (w["owner"], 14, None, lambda e: None, False),
+            (w["due"], 12, None, lambda e: None, False),
+            (w["status"], 12, None, lambda e: None, False),
+        ]
+        # Columns no entry fills (causes without management data, stability without a bootstrap) are
+        # left out, so that the sheet fits a page at a readable size.
+        shown = [column for column in columns
+                 if not column[4] or any(column[3](e) not in (None, "") for e in entries)]
+        headers = [column[0] for column in shown]
+        rows = [[column[3](e) for column in shown] for e in entries]
+        _, last = write_table(sheet, 1, headers, rows, [column[2] for column in shown],
+                              [column[1] for column in shown])
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(last, 1)}"
         if checklist and checklist.strengths:

@@ -274,3 +274,15 @@ def test_checklist_shows_only_columns_it_fills_and_gap_bars_read_as_the_table(de
     bars = next(chart for chart in book["Summary"]._charts if chart.tagname == "barChart")
     assert bars.x_axis.scaling.orientation == "maxMin"  # the first dimension on top, as in the table
     assert bars.dataLabels is not None and bars.dataLabels.showVal
+
+
+def test_wrapped_facts_get_the_height_of_their_lines(demo) -> None:
+    """About's sign convention and method notes, and a long data-file name on Data quality, wrap:
+    their rows are made tall enough instead of printing over the next row or being cut."""
+    _, path = demo
+    book = openpyxl.load_workbook(path)
+    about = book["About"]
+    method_row = next(cell.row for cell in about["A"] if cell.value == "Method notes")
+    assert (about.row_dimensions[1].height or 0) >= 28 and (about.row_dimensions[method_row].height or 0) >= 28
+    quality = book["Data quality"]
+    assert (quality.row_dimensions[1].height or 0) >= 28  # "responses.csv (bundled, synthetic)"

@@ -519,6 +519,7 @@ class WorkbookBuilder:
         for row, (label, value) in enumerate(facts, start=1):
             put(sheet, row, 1, label, bold=True)
             put(sheet, row, 2, value)
+        fit_row_heights(sheet, 1, len(facts))  # a long file name wraps: its row grows instead of overprinting
         top = len(facts) + 2
         _, last = write_table(sheet, top, [w["dimension"], w["left_out"], w["no_answers"], w["too_few"]],
                               [[self.pick(d.name), d.left_out.total, d.left_out.no_answers, d.left_out.too_few_items]
@@ -552,6 +553,7 @@ class WorkbookBuilder:
             put(sheet, row, 2, value)
         sheet.column_dimensions["A"].width = 40
         sheet.column_dimensions["B"].width = 90
+        fit_row_heights(sheet, 1, len(rows))  # the sign convention and the method notes wrap
         print_setup(sheet)
 
 

@@ -286,3 +286,34 @@ def test_wrapped_facts_get_the_height_of_their_lines(demo) -> None:
     assert (about.row_dimensions[1].height or 0) >= 28 and (about.row_dimensions[method_row].height or 0) >= 28
     quality = book["Data quality"]
     assert (quality.row_dimensions[1].height or 0) >= 28  # "responses.csv (bundled, synthetic)"
+
+
+def test_small_segments_are_grey_and_outside_the_colour_scale(tmp_path: Path) -> None:
+    import io
+
+    import pandas as pd
+
+    import servgap
+    from servgap.render.excel import workbook_bytes
+
+    frame = pd.concat([pd.read_csv(FIXTURES / "mini.csv")] * 10, ignore_index=True)
+    frame["respondent_id"] = [f"r{i}" for i in range(len(frame))]
+    frame["branch"] = ["North"] * 40 + ["South"] * 18 + ["East"] * 2  # minimum n 30: South and East are small
+    result = servgap.analyze(frame, FIXTURES / "mini.yaml", by="branch")
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(result, "en", {})))
+    sheet = book["Segments"]
+    headers = [cell.value for cell in sheet[2]]
+    assert headers[:4] == ["Dimension", "North", "South †", "East †"]
+    scaled = " ".join(str(rule.sqref) for rule in sheet.conditional_formatting)
+    assert "B" in scaled and "C" not in scaled and "D" not in scaled
+    assert sheet["C4"].font.color.rgb.endswith("999999") and not (sheet["B4"].font.color and
+                                                                  str(sheet["B4"].font.color.rgb).endswith("999999"))
+    assert any(isinstance(cell.value, str) and cell.value.startswith("† fewer than 30") for cell in sheet["A"])
+    assert book["Summary"]["A1"].value  # the workbook is whole
+
+
+def test_the_management_chart_has_a_real_title(demo) -> None:
+    _, path = demo
+    [chart] = openpyxl.load_workbook(path)["Management gaps"]._charts
+    title = "".join(run.t for paragraph in chart.title.tx.rich.p for run in (paragraph.r or []))
+    assert title == "The gap chain by dimension: gaps 1–4 and the customer gap"

@@ -41,6 +41,7 @@ FONT_NAME = "Calibri"
 HEADER_FONT = Font(name=FONT_NAME, bold=True)
 TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
 ITALIC_FONT = Font(name=FONT_NAME, italic=True)
+GREY_FONT = Font(name=FONT_NAME, color="999999")
 NUMBER = "0.00"
 PRECISE = "0.000"
 P_VALUE = '[<0.001]"<0.001";0.000'
@@ -356,7 +357,7 @@ class WorkbookBuilder:
         _, last = write_table(sheet, 1, headers, rows, [None] + [NUMBER] * 5, [28, 26, 26, 26, 26, 26])
         chart = BarChart()
         chart.type = "col"
-        chart.title = w["value"]
+        chart.title = w["chain_chart"]
         value_row = len(a.dimensions) + 3
         chart.add_data(Reference(sheet, min_col=2, max_col=len(headers), min_row=value_row, max_row=value_row),
                        from_rows=True, titles_from_data=False)
@@ -469,7 +470,8 @@ class WorkbookBuilder:
         sheet = self.sheet("segments")
         top = 1
         for column in dict.fromkeys(s.column for s in a.segments):
-            rows = [s for s in a.segments if s.column == column]
+            # A value no respondent has a score for has nothing to show (the JSON keeps it).
+            rows = [s for s in a.segments if s.column == column and s.n > 0]
             put(sheet, top, 1, f"{w['column']}: {column}", bold=True)
             headers = [w["dimension"]] + [("(–)" if s.value is None else s.value) + (" †" if s.small else "")
                                           for s in rows]
@@ -478,10 +480,20 @@ class WorkbookBuilder:
             table += [[w["overall_gap"], *(s.gap for s in rows)]]
             first, last = write_table(sheet, top + 1, headers, table, [None] + [NUMBER] * len(rows),
                                       [30] + [12] * len(rows))
-            end_column = get_column_letter(len(rows) + 1)
-            sheet.conditional_formatting.add(f"B{first + 1}:{end_column}{last}", ColorScaleRule(
-                start_type="min", start_color="F8696B", mid_type="num", mid_value=0, mid_color="FFFFFF",
-                end_type="max", end_color="63BE7B"))
+            # The colour scale spans the groups large enough to compare; small ones are grey text.
+            large = [get_column_letter(position) for position, s in enumerate(rows, start=2) if not s.small]
+            if large:
+                sheet.conditional_formatting.add(
+                    " ".join(f"{letter}{first + 1}:{letter}{last}" for letter in large), ColorScaleRule(
+                        start_type="min", start_color="F8696B", mid_type="num", mid_value=0, mid_color="FFFFFF",
+                        end_type="max", end_color="63BE7B"))
+            for position, s in enumerate(rows, start=2):
+                if s.small:
+                    for row in range(first, last + 1):
+                        sheet.cell(row=row, column=position).font = GREY_FONT
+            if any(s.small for s in rows):
+                put(sheet, last + 1, 1, w["small_note"].format(n=a.min_segment_n), wrap=False)
+                last += 1
             top = last + 2
             tests = [t for t in a.segment_tests if t.column == column]
             if tests:

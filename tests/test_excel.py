@@ -160,6 +160,9 @@ def test_questionnaire_form_round_trip(tmp_path: Path) -> None:
     assert headers[-5:] == ["W_tangibles", "W_reliability", "W_responsiveness", "W_assurance", "W_empathy"]
     rating = sheet.data_validations.dataValidation[0]
     assert rating.type == "list" and rating.formula1 == '"1,2,3,4,5,6,7"'
+    # Complete messages, no dangling ": ." where a scale has no labels
+    assert rating.error == "Answer with a whole number from 1 to 7."
+    assert sheet.data_validations.dataValidation[1].error.startswith("Importance points: a whole number from 0 to 100")
     for row in range(2, 12):  # fill ten respondents by script
         for column, header in enumerate(headers, start=1):
             value = f"r{row}" if header == "respondent_id" else 20 if header.startswith("W_") else \

@@ -43,6 +43,8 @@ FORM_WORDS: dict[str, dict[str, str]] = {
     "en": {"instructions": "Instructions", "responses": "Responses", "questions": "Questions",
            "column": "Column", "question": "Question", "facet": "Rating", "dimension": "Dimension",
            "scale": "Answer with a whole number from {low} to {high}: {labels}.",
+           "rating_error": "Answer with a whole number from {low} to {high}.",
+           "points_error": "Importance points: a whole number from 0 to 100 (a respondent's points total 100).",
            "expectation": "Expectation: what an excellent provider would offer",
            "perception": "Perception: what this provider offers",
            "adequate": "Adequate: the minimum service you would accept",
@@ -53,6 +55,8 @@ FORM_WORDS: dict[str, dict[str, str]] = {
     "zh": {"instructions": "填写说明", "responses": "答卷", "questions": "题目",
            "column": "列名", "question": "题目", "facet": "评价类型", "dimension": "维度",
            "scale": "请填写 {low} 到 {high} 之间的整数：{labels}。",
+           "rating_error": "请填写 {low} 到 {high} 之间的整数。",
+           "points_error": "重要性分值：0 到 100 之间的整数（每位受访者的分值合计 100）。",
            "expectation": "期望：优秀的服务提供者应提供的服务",
            "perception": "感知：本服务提供者实际提供的服务",
            "adequate": "可接受：您能接受的最低服务水平",
@@ -121,7 +125,7 @@ def form_bytes(config: InstrumentConfig, language: str) -> bytes:
     responses = book.create_sheet(safe_sheet_title(words["responses"]))
     columns = form_columns(config, language)
     points = '"' + ",".join(str(point) for point in range(scale.min, scale.max + 1)) + '"'
-    message = words["scale"].format(low=scale.min, high=scale.max, labels="")
+    message = words["rating_error"].format(low=scale.min, high=scale.max)
     if len(points) <= MAX_LIST_FORMULA:
         rating = DataValidation(type="list", formula1=points, allow_blank=True, showErrorMessage=True,
                                 errorTitle="servgap", error=message)
@@ -129,7 +133,7 @@ def form_bytes(config: InstrumentConfig, language: str) -> bytes:
         rating = DataValidation(type="whole", operator="between", formula1=str(scale.min), formula2=str(scale.max),
                                 allow_blank=True, showErrorMessage=True, errorTitle="servgap", error=message)
     importance = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
-                                showErrorMessage=True)
+                                showErrorMessage=True, errorTitle="servgap", error=words["points_error"])
     responses.add_data_validation(rating)
     responses.add_data_validation(importance)
     for index, (header, description, kind) in enumerate(columns, start=1):

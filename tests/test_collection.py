@@ -67,6 +67,12 @@ def test_chained_ids_read_across_files() -> None:
     ids = ChainedTexts([["a", "b"], [], ["c"], ["d", "e"]])
     assert len(ids) == 5 and list(ids) == ["a", "b", "c", "d", "e"]
     assert ids[1:4] == ["b", "c", "d"] and ids[-1] == "e" and ids[2] == "c"
+    import pyarrow as pa
+
+    from servgap.data.columnar import TextColumn
+
+    mixed = ChainedTexts([["a"], TextColumn(pa.chunked_array([pa.array(["b"]), pa.array(["c"])]))])
+    assert mixed.arrow().to_pylist() == ["a", "b", "c"]  # as one array, the reader's part not copied to Python
 
 
 def test_an_empty_folder_and_a_pattern_without_match_are_usage_errors(tmp_path: Path) -> None:

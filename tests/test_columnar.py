@@ -179,7 +179,7 @@ def test_repeated_ids_are_found_however_long(tmp_path: Path) -> None:
     import pyarrow as pa
 
     def different(*chunks: list[str]) -> bool:
-        return columnar._all_different(pa.chunked_array([pa.array(chunk) for chunk in chunks]))
+        return columnar.all_different(pa.chunked_array([pa.array(chunk) for chunk in chunks]))
 
     assert different(["a", "ab", "abc"], ["abcd", "b"])
     assert not different(["a", "ab"], ["ab"])  # across chunks

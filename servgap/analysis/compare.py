@@ -26,6 +26,7 @@ import numpy as np
 
 from servgap.analysis.engine import AnalysisOptions, analyze_with_scores
 from servgap.analysis.gap import item_gaps
+from servgap.data.assembly import id_texts
 from servgap.data.responses import Responses
 from servgap.instrument.models import InstrumentConfig
 from servgap.results import ChangeRow, PairedChange, WaveComparison
@@ -100,23 +101,13 @@ def panel_rows(before: Responses, after: Responses) -> tuple[np.ndarray, np.ndar
     nothing = np.array([], dtype=np.int64), np.array([], dtype=np.int64)
     if before.ids_from_rows or after.ids_from_rows:
         return nothing
-    positions = pc.index_in(_id_texts(after), value_set=_id_texts(before))
+    positions = pc.index_in(id_texts(after.respondent_ids), value_set=id_texts(before.respondent_ids))
     found = positions.is_valid()
     later = np.flatnonzero(np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool))
     if not len(later):
         return nothing
     earlier = np.asarray(positions.drop_null().to_numpy(zero_copy_only=False), dtype=np.int64)
     return earlier, later.astype(np.int64)
-
-
-def _id_texts(responses: Responses) -> Any:
-    """A wave's respondent ids as one pyarrow text array (the columnar reader's own, without copying)."""
-    import pyarrow as pa
-
-    from servgap.data.columnar import TextColumn
-
-    ids = responses.respondent_ids
-    return ids.array.combine_chunks() if isinstance(ids, TextColumn) else pa.array(list(ids), pa.string())
 
 
 def _paired_item_moments(before: Responses, after: Responses, earlier_rows: np.ndarray, later_rows: np.ndarray,

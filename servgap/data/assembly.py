@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 
@@ -22,6 +22,12 @@ class LazyTexts(Sequence[str]):
 
     def __len__(self) -> int:
         raise NotImplementedError
+
+    def arrow(self) -> Any:
+        """The texts as one pyarrow string array (subclasses that hold one hand it over as it is)."""
+        import pyarrow as pa
+
+        return pa.array(list(self), pa.string())
 
     def _slice(self, start: int, stop: int) -> list[str]:
         raise NotImplementedError
@@ -160,6 +166,20 @@ class Responses:
             item_importance=None if self.item_importance is None else self.item_importance[rows],
             overall_quality=None if self.overall_quality is None else self.overall_quality[rows],
         )
+
+
+def id_texts(ids: Sequence[str]) -> Any:
+    """Respondent ids as one pyarrow string array, for matching and counting them without a Python
+    string per row when a reader already holds them in pyarrow.
+
+    >>> id_texts(["a", "b"]).to_pylist()
+    ['a', 'b']
+    """
+    if isinstance(ids, LazyTexts):
+        return ids.arrow()
+    import pyarrow as pa
+
+    return pa.array(list(ids), pa.string())
 
 
 def _as_floats(stored: FacetColumns, rows: slice | np.ndarray, height: int, out: FloatArray | None = None

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from servgap.data.assembly import FacetColumns, LazyTexts, PackedMask, Responses
+from servgap.data.assembly import FacetColumns, LazyTexts, PackedMask, Responses, id_texts
+from servgap.data.columnar import all_different
 from servgap.errors import ExitCode, UserError
 
 #: What a folder's files must end in to be read as exports (a glob pattern chooses its own).
@@ -69,6 +70,11 @@ class ChainedTexts(LazyTexts):
 
     def __len__(self) -> int:
         return int(self.starts[-1])
+
+    def arrow(self) -> Any:
+        import pyarrow as pa
+
+        return pa.concat_arrays([id_texts(part) for part in self.parts]) if self.parts else pa.array([], pa.string())
 
     def _slice(self, start: int, stop: int) -> list[str]:
         texts: list[str] = []
@@ -149,7 +155,7 @@ def _refuse_repeated_ids(files: list[Path], parts: list[Responses], name: str, w
     import pyarrow.compute as pc
 
     def keys(part: Responses) -> Any:
-        ids = pa.array(list(part.respondent_ids), pa.string())
+        ids = id_texts(part.respondent_ids)
         if within is None:
             return ids
         waves = pa.array([None if value is None else str(value) for value in part.segments[within].tolist()],
@@ -157,7 +163,7 @@ def _refuse_repeated_ids(files: list[Path], parts: list[Responses], name: str, w
         return pc.binary_join_element_wise(pc.fill_null(waves, "\0"), ids, "\0")
 
     all_keys = pa.chunked_array([keys(part) for part in parts], pa.string())
-    if pc.count_distinct(all_keys, mode="all").as_py() == len(all_keys):
+    if all_different(all_keys):  # the columnar reader's check: one pass for ids in order
         return
     counts = pc.value_counts(all_keys)
     repeated = counts.filter(pc.greater(counts.field("counts"), 1))[0]["values"].as_py()

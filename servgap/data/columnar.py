@@ -192,7 +192,7 @@ class _ArrowColumns(ColumnReader):
             raise NotPlain  # blank ids are reported; '007' would read as 7 in the table reader
         key = ids if within is None else pc.binary_join_element_wise(
             pc.fill_null(self.columns[within], "\0"), ids, "\0")
-        if not _all_different(key):
+        if not all_different(key):
             raise NotPlain  # repeated ids are reported with their rows
         return TextColumn(ids), False
 
@@ -213,7 +213,7 @@ class _ArrowColumns(ColumnReader):
         return texts[codes]
 
 
-def _all_different(texts: pa.ChunkedArray) -> bool:
+def all_different(texts: pa.ChunkedArray) -> bool:
     """Whether no text of the column repeats.
 
     Each text of up to 15 bytes becomes a 16-byte key — its length, then its bytes, zero-padded —
@@ -457,6 +457,9 @@ class TextColumn(LazyTexts):
 
     def __len__(self) -> int:
         return len(self.array)
+
+    def arrow(self) -> Any:
+        return self.array.combine_chunks()
 
     def _slice(self, start: int, stop: int) -> list[str]:
         return [str(value) for value in self.array[start:stop].to_pylist()]

@@ -148,7 +148,28 @@ class DimensionSums:
         return scores if self.scored is None else np.where(self.scored, scores, np.nan)
 
 
-def dimension_sums_of(block: PreparedBlock, groups: list[slice], ratio: float) -> DimensionSums:
+@dataclass(frozen=True)
+class DimensionLayout:
+    """Each dimension's items as a run of columns, the 0/1 membership matrix (items × dimensions)
+    whose product with a block sums them, the dimensions' item counts and the items each needs for
+    a score (⌈ratio·k⌉): made once per analysis, shared by every block."""
+
+    groups: list[slice]
+    membership: FloatArray
+    widths: NDArray[np.int64]
+    required: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, groups: list[slice], ratio: float) -> DimensionLayout:
+        membership = np.zeros((max((g.stop for g in groups), default=0), len(groups)))
+        for position, columns in enumerate(groups):
+            membership[columns, position] = 1.0
+        widths = np.array([columns.stop - columns.start for columns in groups], dtype=np.int64)
+        return cls(groups, membership, widths,
+                   np.array([required_items(int(width), ratio) for width in widths], dtype=np.int64))
+
+
+def dimension_sums_of(block: PreparedBlock, layout: DimensionLayout) -> DimensionSums:
     r"""Respondent dimension sums and counts (docs/method.md §1).
 
     For respondent r and dimension d, over the :math:`c_{rd}` items of d with both E and P present:
@@ -172,16 +193,14 @@ def dimension_sums_of(block: PreparedBlock, groups: list[slice], ratio: float) -
     >>> import numpy as np
     >>> e = np.array([[6, 6], [7, 6], [5, 5], [6, 7], [7, 7], [6, 5]], dtype=float)
     >>> p = np.array([[5, 6], [6, 5], [5, 4], [6, 6], [5, 6], [6, 5]], dtype=float)
-    >>> dimension_sums_of(PreparedBlock.of(e, p), [slice(0, 2)], 0.5).gap_scores()[:, 0].tolist()
+    >>> tan = DimensionLayout.of([slice(0, 2)], 0.5)
+    >>> dimension_sums_of(PreparedBlock.of(e, p), tan).gap_scores()[:, 0].tolist()
     [-0.5, -1.0, -0.5, -0.5, -1.5, 0.0]
     >>> p[2, 1] = np.nan
-    >>> dimension_sums_of(PreparedBlock.of(e, p), [slice(0, 2)], 0.5).gap_scores()[2, 0]
+    >>> dimension_sums_of(PreparedBlock.of(e, p), tan).gap_scores()[2, 0]
     np.float64(0.0)
     """
-    membership = np.zeros((block.g_paired.shape[1], len(groups)))
-    for position, columns in enumerate(groups):
-        membership[columns, position] = 1.0
-    widths = np.array([columns.stop - columns.start for columns in groups], dtype=np.int64)
+    membership, widths = layout.membership, layout.widths
     # Row sums per dimension as one product with the 0/1 membership matrix: sums of whole numbers,
     # exact whatever order BLAS adds them in.
     gap, expectation, perception = block.g_paired @ membership, block.e_paired @ membership, \
@@ -190,7 +209,7 @@ def dimension_sums_of(block: PreparedBlock, groups: list[slice], ratio: float) -
         return DimensionSums(gap, expectation, perception, widths, perception, widths, None, None)
     assert block.paired is not None and block.missing_p is not None
     assert block.missing_e is not None
-    need = np.array([required_items(int(width), ratio) for width in widths])
+    need = layout.required
     # Counts as products too: the masks are made floats first (a boolean matrix times a float one
     # takes numpy's generic loop, about four times slower than the conversion and BLAS together).
     paired = np.rint(block.paired.astype(float) @ membership).astype(np.int64)
@@ -514,8 +533,8 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses, options:
     has_tolerance = Facet.ADEQUATE in responses.facets and Facet.DESIRED in responses.facets
     groups = item_groups(config, responses)
     dimension_ids = [d.id for d in config.dimensions]
-    widths = [g.stop - g.start for g in groups]
-    required = [required_items(width, analysis.min_item_ratio) for width in widths]
+    layout = DimensionLayout.of(groups, analysis.min_item_ratio)
+    widths, required = layout.widths.tolist(), layout.required.tolist()
 
     items = _ItemAccumulator(len(responses.item_ids))
     dimensions = _DimensionAccumulator(widths)
@@ -548,7 +567,7 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses, options:
             block_e = responses.block(Facet.EXPECTATION, rows, buffer[Facet.EXPECTATION]) if has_expectation else \
                 buffer[Facet.EXPECTATION][: block_p.shape[0]]
             block = PreparedBlock.of(block_e, block_p)
-            sums = dimension_sums_of(block, groups, analysis.min_item_ratio)
+            sums = dimension_sums_of(block, layout)
             block_gaps = block_measure = sums.gap_scores()
             if respondent_gaps is not None:
                 respondent_gaps[rows] = block_gaps
@@ -563,8 +582,9 @@ def analyze_with_scores(config: InstrumentConfig, responses: Responses, options:
             dimensions.add(sums)
             reliability.add(block, sums)
             quality.add(block_e, block_p, block, sums)
-            points = responses.points_block(rows) if weighted is not None else None
-            if weighted is not None and points is not None:
+            if weighted is not None:  # made exactly when the data has points
+                points = responses.points_block(rows)
+                assert points is not None
                 weighted.add(points, block_gaps)
             for accumulator in segments.values():
                 accumulator.add(rows, block_measure)
